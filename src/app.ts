@@ -1,0 +1,126 @@
+/**
+ * buildApp: the one composition root; main.ts and every test call it. Infrastructure plugins
+ * first, then operations routes, then one plugin per surface. Order is visible on purpose.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type Config, publicBaseUrl } from './config.ts';
+import type { Core } from './core/index.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { surfaces } from './surfaces/index.ts';
+
+export interface AppDeps {
+  config: Config;
+  core: Core;
+  /** true when every migration has been applied (readiness) */
+  migrationsApplied: () => Promise<boolean>;
+  logger?: FastifyServerOptions['logger'];
+  /** Redis client for shared rate-limit counters (when REDIS_URL is set) */
+  redis?: unknown;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.password1',
+  '*.password2',
+  '*.secret',
+  '*.key',
+];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, core } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.LOG_LEVEL, redact: { paths: redactedPaths, censor: '[redacted]' } },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    // Trailing slashes are significant: Plane needs them, CVAT and Testmo must not have them.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES });
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis ? { redis: deps.redis as never, nameSpace: 'roster-rl:' } : {}),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Roster', version: '0.1.0', description: 'One users service, five dialects and its own /v1 API.' },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await core.ping();
+      if (!(await deps.migrationsApplied())) return reply.code(503).send({ status: 'migrations pending' });
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+
+  const publicUrl = publicBaseUrl(config);
+  for (const surface of surfaces) {
+    await app.register(surface.plugin, { core, config, publicUrl, ...prefixOf(surface.name) });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    for (const surface of surfaces) {
+      if (surface.notFound && surface.claimsNotFound?.(req)) return surface.notFound(req, reply);
+    }
+    return reply.code(404).send({ error: 'Not Found', message: `Route ${req.method}:${req.url.split('?')[0]} not found`, statusCode: 404 });
+  });
+  app.setErrorHandler((err, req, reply) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply
+      .code(status >= 400 ? status : 500)
+      .send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', statusCode: status >= 400 ? status : 500 });
+  });
+
+  return app;
+}
+
+/** Each surface's URL prefix (surfaces that share a root use none). */
+function prefixOf(name: string): { prefix?: string } {
+  return name === 'native' ? { prefix: '/v1' } : {};
+}

@@ -1,0 +1,125 @@
+/**
+ * `roster <command>`: serve, migrate, users create, keys create|list|revoke.
+ * Errors print one line to stderr and exit non-zero.
+ */
+import { parseArgs } from 'node:util';
+import { bootstrap } from './core/bootstrap.ts';
+import { AppError } from './core/errors.ts';
+import type { User } from './core/users/users.types.ts';
+import { configOrExit, serve } from './main.ts';
+import { openRuntime } from './runtime.ts';
+
+const usage = `usage:
+  roster serve
+  roster migrate
+  roster users create --email <email> [--username <name>] [--superuser] [--password-stdin]
+  roster keys create --user <username|email> [--name <name>]
+  roster keys list --user <username|email>
+  roster keys revoke --user <username|email> --id <key id>`;
+
+class CliError extends Error {}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const config = configOrExit(process.env);
+  if (command === 'serve' || command === undefined) {
+    await serve(config);
+    return -1; // keep running
+  }
+  if (command === 'migrate') {
+    const rt = await openRuntime(config);
+    await rt.close();
+    process.stdout.write('migrations applied\n');
+    return 0;
+  }
+  const args = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      username: { type: 'string' },
+      superuser: { type: 'boolean', default: false },
+      'password-stdin': { type: 'boolean', default: false },
+      user: { type: 'string' },
+      name: { type: 'string' },
+      id: { type: 'string' },
+    },
+    strict: true,
+  }).values;
+  const rt = await openRuntime(config);
+  try {
+    await bootstrap(rt.core, {
+      adminEmail: config.ROSTER_ADMIN_EMAIL,
+      adminPassword: config.ROSTER_ADMIN_PASSWORD,
+      adminApiKey: config.ROSTER_ADMIN_API_KEY,
+    });
+    const findUser = async (login: string | undefined): Promise<User> => {
+      if (!login) throw new CliError('--user is required');
+      const user = login.includes('@') ? await rt.core.users.findByEmail(login) : await rt.core.users.findByUsername(login);
+      if (!user) throw new CliError(`no user ${login}`);
+      return user;
+    };
+    if (command === 'users' && sub === 'create') {
+      if (!args.email) throw new CliError('--email is required');
+      const password = args['password-stdin'] ? await readStdin() : undefined;
+      const user = await rt.core.users.createTrusted({
+        email: args.email,
+        ...(args.username ? { username: args.username } : {}),
+        ...(args.superuser ? { isSuperuser: true, isStaff: true } : {}),
+        ...(password !== undefined ? { password } : {}),
+      });
+      process.stdout.write(`created user ${user.username} (id ${user.id}, ${user.email})\n`);
+      return 0;
+    }
+    if (command === 'keys' && sub === 'create') {
+      const user = await findUser(args.user);
+      const { key, secret } = await rt.core.apiKeys.mintTrusted(user, { name: args.name ?? 'cli' });
+      process.stdout.write(`created key ${key.uuid} (${key.prefix}) for ${user.username}; the secret is shown once:\n${secret}\n`);
+      return 0;
+    }
+    if (command === 'keys' && sub === 'list') {
+      const user = await findUser(args.user);
+      const admin = { user, credential: { kind: 'api_key' as const, id: 'cli', scopes: ['read', 'write', 'admin'] as const } };
+      for (const k of await rt.core.apiKeys.list(admin, user)) {
+        process.stdout.write(
+          `${k.uuid}\t${k.prefix}\t${k.name}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\tcreated ${k.createdAt}\tlast used ${k.lastUsedAt ?? 'never'}\n`,
+        );
+      }
+      return 0;
+    }
+    if (command === 'keys' && sub === 'revoke') {
+      const user = await findUser(args.user);
+      if (!args.id) throw new CliError('--id is required');
+      const admin = { user, credential: { kind: 'api_key' as const, id: 'cli', scopes: ['read', 'write', 'admin'] as const } };
+      await rt.core.apiKeys.revoke(admin, user, args.id);
+      process.stdout.write(`revoked ${args.id}\n`);
+      return 0;
+    }
+    throw new CliError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}\n${usage}`);
+  } finally {
+    await rt.close();
+  }
+}
+
+const isEntry = process.env.ROSTER_CLI === '1';
+if (isEntry) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      const message = err instanceof AppError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+      process.stderr.write(`roster: ${message}\n`);
+      process.exit(
+        err instanceof CliError || err instanceof AppError || (err as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1,
+      );
+    },
+  );
+}

@@ -1,0 +1,24 @@
+/** Identifiers and secrets. Random parts come from the CSPRNG. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `n` base62 characters from the CSPRNG (rejection sampling, so no modulo bias). */
+export function randomBase62(n: number): string {
+  let out = '';
+  while (out.length < n) {
+    for (const byte of randomBytes(n * 2)) {
+      if (byte < 248 && out.length < n) out += BASE62[byte % 62];
+    }
+  }
+  return out;
+}
+
+export const newUuid = (): string => randomUUID();
+
+/** Overplane-style public id: `user_` + 14 base62 characters. */
+export const newUserRef = (): string => `user_${randomBase62(14)}`;
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}

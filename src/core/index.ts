@@ -1,0 +1,38 @@
+/**
+ * The core, assembled: every service over one Store. Surfaces receive this object and nothing
+ * from storage. Extension points (groups, organizations, OAuth) add their services here.
+ */
+
+import { createApiKeysService } from './auth/api-keys.service.ts';
+import { apiKeyVerifier, type CredentialVerifier, createAuthenticator } from './auth/authenticate.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Store } from './ports.ts';
+import { createUsersService } from './users/users.service.ts';
+import type { User } from './users/users.types.ts';
+
+export interface CoreSettings {
+  apiKeyDefaultTtlDays: number;
+  registration: 'closed' | 'open' | 'invite';
+}
+
+export function createCore(store: Store, settings: CoreSettings, clock: Clock = systemClock) {
+  const users = createUsersService({ store, clock });
+  const apiKeys = createApiKeysService({ store, clock, defaultTtlDays: settings.apiKeyDefaultTtlDays });
+  const verifiers: CredentialVerifier[] = [apiKeyVerifier(apiKeys)];
+  const authenticate = createAuthenticator(verifiers);
+  return {
+    store,
+    clock,
+    settings,
+    users,
+    apiKeys,
+    /** API key, then any further verifiers (sessions, OAuth tokens) registered by their modules */
+    authenticate,
+    verifiers,
+    /** runs after the bootstrap admin exists (e.g. add it to the `admin` group) */
+    async afterBootstrap(_admin: User): Promise<void> {},
+    ping: () => store.ping(),
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

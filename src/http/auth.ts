@@ -1,0 +1,63 @@
+/**
+ * The authentication step every surface shares: read the credential in the surface's header
+ * styles, let core verify it, attach the Actor. A surface supplies only how its refusal looks.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../core/auth/actor.ts';
+import type { AuthOutcome } from '../core/auth/authenticate.ts';
+import type { Core } from '../core/index.ts';
+import { type HeaderStyle, presentedCredential } from './credentials.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+  }
+}
+
+export type AuthFailure = 'missing' | 'invalid' | 'inactive' | 'malformed' | 'password_expired';
+
+export interface AuthOptions {
+  styles: readonly HeaderStyle[];
+  /** answers a refusal in the surface's own format */
+  refuse: (reply: FastifyReply, failure: AuthFailure, request: FastifyRequest) => FastifyReply | Promise<FastifyReply>;
+  /** username + password for HTTP Basic, when the surface supports it */
+  basic?: (username: string, password: string) => Promise<AuthOutcome>;
+}
+
+/** Resolves the request's credential; `undefined` with no credential at all. */
+export async function resolveActor(
+  core: Core,
+  request: FastifyRequest,
+  options: Pick<AuthOptions, 'styles' | 'basic'>,
+): Promise<AuthOutcome | AuthFailure> {
+  const presented = presentedCredential(request, options.styles);
+  if (presented.kind === 'none') return 'missing';
+  if (presented.kind === 'malformed') return 'malformed';
+  if (presented.kind === 'basic') {
+    if (!options.basic) return 'invalid';
+    return options.basic(presented.username, presented.password);
+  }
+  return core.authenticate(presented.secret);
+}
+
+/** A preHandler that requires an authenticated principal. */
+export function requireActor(core: Core, options: AuthOptions) {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const outcome = await resolveActor(core, request, options);
+    if (typeof outcome === 'string') {
+      await options.refuse(reply, outcome, request);
+      return;
+    }
+    if (!outcome.ok) {
+      await options.refuse(reply, outcome.reason, request);
+      return;
+    }
+    request.actor = outcome.actor;
+  };
+}
+
+/** The actor set by `requireActor`; routes behind it can rely on it. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Error('route is missing its authentication hook');
+  return request.actor;
+}

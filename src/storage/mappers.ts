@@ -1,0 +1,143 @@
+/** The only place where snake_case rows meet camelCase core objects. */
+import type { ApiKey } from '../core/ports.ts';
+import type { User, UserRecord, UserRecordPatch } from '../core/users/users.types.ts';
+import type { ApiKeyRow, NewUserRow, UserRow, UserRowPatch } from './schema.ts';
+
+const bool = (v: number | boolean): boolean => v === 1 || v === true;
+const int = (v: boolean): number => (v ? 1 : 0);
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function rowToUser(r: UserRow): User {
+  return {
+    id: r.id,
+    uuid: r.uuid,
+    ref: r.ref,
+    username: r.username,
+    email: r.email,
+    firstName: r.first_name,
+    middleName: r.middle_name,
+    lastName: r.last_name,
+    displayName: r.display_name,
+    avatarUrl: r.avatar_url,
+    company: r.company,
+    jobTitle: r.job_title,
+    timezone: r.timezone,
+    language: r.language,
+    dateFormat: r.date_format,
+    timeFormat: r.time_format,
+    gender: r.gender,
+    phone: r.phone,
+    mobileNo: r.mobile_no,
+    birthDate: r.birth_date,
+    signatureImage: r.signature_image,
+    userType: r.user_type,
+    metadata: parseObject(r.metadata),
+    hasPassword: r.password_hash !== null,
+    passwordExpired: bool(r.password_expired),
+    isActive: bool(r.is_active),
+    isStaff: bool(r.is_staff),
+    isSuperuser: bool(r.is_superuser),
+    isServiceAccount: bool(r.is_service_account),
+    serviceOrgId: r.service_org_id,
+    oauthProvider: r.oauth_provider,
+    oauthId: r.oauth_id,
+    isOnboarded: bool(r.is_onboarded),
+    tfaEnabled: bool(r.tfa_enabled),
+    roleId: r.role_id,
+    lastLoginAt: r.last_login_at,
+    lastActiveAt: r.last_active_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    createdBy: r.created_by,
+    updatedBy: r.updated_by,
+  };
+}
+
+/** core field name → column, for patches, filters and sorts */
+export const userColumns = {
+  uuid: 'uuid',
+  ref: 'ref',
+  username: 'username',
+  email: 'email',
+  firstName: 'first_name',
+  middleName: 'middle_name',
+  lastName: 'last_name',
+  displayName: 'display_name',
+  avatarUrl: 'avatar_url',
+  company: 'company',
+  jobTitle: 'job_title',
+  timezone: 'timezone',
+  language: 'language',
+  dateFormat: 'date_format',
+  timeFormat: 'time_format',
+  gender: 'gender',
+  phone: 'phone',
+  mobileNo: 'mobile_no',
+  birthDate: 'birth_date',
+  signatureImage: 'signature_image',
+  userType: 'user_type',
+  metadata: 'metadata',
+  passwordHash: 'password_hash',
+  passwordExpired: 'password_expired',
+  isActive: 'is_active',
+  isStaff: 'is_staff',
+  isSuperuser: 'is_superuser',
+  isServiceAccount: 'is_service_account',
+  serviceOrgId: 'service_org_id',
+  oauthProvider: 'oauth_provider',
+  oauthId: 'oauth_id',
+  isOnboarded: 'is_onboarded',
+  tfaEnabled: 'tfa_enabled',
+  roleId: 'role_id',
+  lastLoginAt: 'last_login_at',
+  lastActiveAt: 'last_active_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  createdBy: 'created_by',
+  updatedBy: 'updated_by',
+} as const satisfies Record<keyof UserRecord, keyof UserRow>;
+
+function toColumnValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return int(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+export function recordToRow(r: UserRecord): NewUserRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, col] of Object.entries(userColumns)) row[col] = toColumnValue((r as Record<string, unknown>)[key]);
+  return row as unknown as NewUserRow;
+}
+
+export function patchToRow(p: UserRecordPatch): UserRowPatch {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(p)) {
+    const col = (userColumns as Record<string, string>)[key];
+    if (col && value !== undefined) row[col] = toColumnValue(value);
+  }
+  return row as UserRowPatch;
+}
+
+export function rowToApiKey(r: ApiKeyRow): ApiKey {
+  return {
+    id: r.id,
+    uuid: r.uuid,
+    userId: r.user_id,
+    name: r.name,
+    prefix: r.prefix,
+    scopes: JSON.parse(r.scopes) as string[],
+    expiresAt: r.expires_at,
+    lastUsedAt: r.last_used_at,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    revokedAt: r.revoked_at,
+  };
+}

@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { ApiKeysRepository } from '../../core/ports.ts';
+import { rowToApiKey, rowToUser } from '../mappers.ts';
+import type { ApiKeyRow, Database, UserRow } from '../schema.ts';
+
+const keyColumns = [
+  'id',
+  'uuid',
+  'user_id',
+  'name',
+  'prefix',
+  'secret_hash',
+  'scopes',
+  'expires_at',
+  'last_used_at',
+  'created_at',
+  'created_by',
+  'revoked_at',
+] as const;
+
+export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
+  return {
+    async insert(k) {
+      const row = await db
+        .insertInto('api_keys')
+        .values({
+          uuid: k.uuid,
+          user_id: k.userId,
+          name: k.name,
+          prefix: k.prefix,
+          secret_hash: k.secretHash,
+          scopes: JSON.stringify(k.scopes),
+          expires_at: k.expiresAt,
+          created_at: k.createdAt,
+          created_by: k.createdBy,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return rowToApiKey(row);
+    },
+    async findBySecretHash(hash) {
+      // One indexed read for key and owner: the hot path of every request.
+      const row = await db
+        .selectFrom('api_keys')
+        .innerJoin('users', 'users.id', 'api_keys.user_id')
+        .selectAll('users')
+        .select(keyColumns.map((c) => `api_keys.${c} as k_${c}` as const))
+        .where('api_keys.secret_hash', '=', hash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const r = row as unknown as Record<string, unknown>;
+      const keyRow = Object.fromEntries(keyColumns.map((c) => [c, r[`k_${c}`]])) as unknown as ApiKeyRow;
+      return { key: rowToApiKey(keyRow), user: rowToUser(row as unknown as UserRow) };
+    },
+    async findByUuid(uuid) {
+      const row = await db.selectFrom('api_keys').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+      return row ? rowToApiKey(row) : undefined;
+    },
+    async listByUser(userId) {
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(rowToApiKey);
+    },
+    async newestActive(userId, now) {
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? rowToApiKey(row) : undefined;
+    },
+    async revoke(id, at) {
+      const r = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async setExpiry(id, at) {
+      await db.updateTable('api_keys').set({ expires_at: at }).where('id', '=', id).execute();
+    },
+    async touchLastUsed(id, at, notAfter) {
+      await db
+        .updateTable('api_keys')
+        .set({ last_used_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', notAfter)]))
+        .execute();
+    },
+  };
+}

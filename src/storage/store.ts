@@ -1,0 +1,25 @@
+/** The Store port of core, implemented over one Kysely instance (or one transaction). */
+import type { Kysely } from 'kysely';
+import type { Store } from '../core/ports.ts';
+import { type DbHandle, ping } from './db.ts';
+import type { DialectName } from './migrations/context.ts';
+import { apiKeysRepository } from './repositories/api-keys.repository.ts';
+import { usersRepository } from './repositories/users.repository.ts';
+import type { Database } from './schema.ts';
+
+function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean): Store {
+  return {
+    users: usersRepository(db, dialect),
+    apiKeys: apiKeysRepository(db),
+    async transaction(fn) {
+      // Nested calls join the enclosing transaction.
+      if (inTransaction) return fn(this);
+      return db.transaction().execute((trx) => fn(storeOver(trx, dialect, true)));
+    },
+    ping: () => ping(db),
+  };
+}
+
+export function createStore(handle: DbHandle): Store {
+  return storeOver(handle.db, handle.dialect, false);
+}

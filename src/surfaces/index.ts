@@ -1,0 +1,9 @@
+/**
+ * Every surface, in the order their 404 claims are asked. Routes of different surfaces never
+ * collide (DESIGN: Plane's `/api/v1/users/me/` vs Testmo's `/api/v1/users/{id}` differ by the
+ * literal `me/`).
+ */
+import { nativeSurface } from './native/index.ts';
+import type { Surface } from './types.ts';
+
+export const surfaces: Surface[] = [nativeSurface];
