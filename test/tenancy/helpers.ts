@@ -1,7 +1,9 @@
 /** Shared fixtures for tenancy tests: actors from real keys, organizations with members. */
 import type { Actor } from '../../src/core/auth/actor.ts';
+import type { Store } from '../../src/core/ports.ts';
 import type { Organization, OrgRole } from '../../src/core/tenancy/types.ts';
 import type { User } from '../../src/core/users/users.types.ts';
+import { createStore } from '../../src/storage/store.ts';
 import type { TestApp } from '../helpers/app.ts';
 
 export interface Principal {
@@ -43,4 +45,17 @@ export async function orgWith(t: TestApp, roles: OrgRole[] = []): Promise<{ org:
     members.push(p);
   }
   return { org, owner, members };
+}
+
+/** A Store over the test database that counts the SQL statements it sends. */
+export function countingStore(t: TestApp): { store: Store; queries: () => number } {
+  let n = 0;
+  const db = t.runtime.handle.db.withPlugin({
+    transformQuery: (args) => {
+      n += 1;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  return { store: createStore({ ...t.runtime.handle, db }), queries: () => n };
 }

@@ -91,12 +91,6 @@ const removeMember: Rule['decide'] = (actor, r) => {
   return allow;
 };
 
-const readProject: Rule['decide'] = (actor, r) => {
-  if (isAdmin(actor)) return allow;
-  if (r.org && orgStanding(actor, r.org, r.membership)) return allow;
-  if (r.projectMembership && r.project && r.projectMembership.projectId === r.project.id && boundOrgId(actor) === undefined) return allow;
-  return deny('no access to the project');
-};
 
 const manageProject: Rule['decide'] = (actor, r) => {
   if (isAdmin(actor)) return allow;
@@ -158,8 +152,11 @@ export const policyRules = {
 
   /** create a project in the organization: supervisors and above */
   'projects.create': { scope: 'write', decide: orgRoleAtLeast('supervisor') },
-  /** see a project and its members: active members of its organization, its own members */
-  'projects.read': { scope: 'read', decide: readProject },
+  /**
+   * see a project and its members: active members of its organization (a project member is
+   * always one; a deactivated organization membership ends project access too)
+   */
+  'projects.read': { scope: 'read', decide: orgRoleAtLeast('member') },
   /** rename or delete a project, add or remove its members: maintainers, owners, project admins */
   'projects.manage': { scope: 'write', decide: manageProject },
 
