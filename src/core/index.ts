@@ -3,10 +3,12 @@
  * from storage. Extension points (groups, organizations, OAuth) add their services here.
  */
 
+import { ADMIN_GROUP } from './auth/actor.ts';
 import { createApiKeysService } from './auth/api-keys.service.ts';
 import { apiKeyVerifier, type CredentialVerifier, createAuthenticator } from './auth/authenticate.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Store } from './ports.ts';
+import { createTenancy, withActorGroups } from './tenancy/index.ts';
 import { createUsersService } from './users/users.service.ts';
 import type { User } from './users/users.types.ts';
 
@@ -19,18 +21,23 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
   const users = createUsersService({ store, clock });
   const apiKeys = createApiKeysService({ store, clock, defaultTtlDays: settings.apiKeyDefaultTtlDays });
   const verifiers: CredentialVerifier[] = [apiKeyVerifier(apiKeys)];
-  const authenticate = createAuthenticator(verifiers);
+  const tenancy = createTenancy({ store, clock });
+  const authenticate = withActorGroups(createAuthenticator(verifiers), (userId) => store.groups.namesOfUser(userId));
   return {
     store,
     clock,
     settings,
     users,
     apiKeys,
+    /** organizations, memberships, orgContext, invitations, projects, groups, roles: src/core/tenancy/README.md */
+    ...tenancy,
     /** API key, then any further verifiers (sessions, OAuth tokens) registered by their modules */
     authenticate,
     verifiers,
-    /** runs after the bootstrap admin exists (e.g. add it to the `admin` group) */
-    async afterBootstrap(_admin: User): Promise<void> {},
+    /** runs after the bootstrap admin exists: it joins the `admin` group (CVAT shows it there) */
+    async afterBootstrap(admin: User): Promise<void> {
+      await tenancy.groups.addUser(admin.id, ADMIN_GROUP);
+    },
     ping: () => store.ping(),
   };
 }

@@ -5,6 +5,18 @@
  */
 import type { Visibility } from './policy/visibility.ts';
 import type { ListRequest, ListResult } from './query/model.ts';
+import type {
+  Group,
+  Invitation,
+  Membership,
+  MemberWithUser,
+  Organization,
+  OrgRole,
+  Project,
+  ProjectMember,
+  ProjectRole,
+  Role,
+} from './tenancy/types.ts';
 import type { User, UserRecord, UserRecordPatch } from './users/users.types.ts';
 
 export interface ApiKey {
@@ -49,8 +61,8 @@ export interface UsersRepository {
 
 export interface ApiKeysRepository {
   insert(key: NewApiKey): Promise<ApiKey>;
-  /** the key and its owner in one read: the hot path of every authenticated request */
-  findBySecretHash(hash: string): Promise<{ key: ApiKey; user: User } | undefined>;
+  /** the key, its owner and the owner's group names in one read: the hot path of every authenticated request */
+  findBySecretHash(hash: string): Promise<{ key: ApiKey; user: User; groups: string[] } | undefined>;
   findByUuid(uuid: string): Promise<ApiKey | undefined>;
   listByUser(userId: number): Promise<ApiKey[]>;
   /** newest non-revoked, non-expired key of the user */
@@ -60,9 +72,119 @@ export interface ApiKeysRepository {
   touchLastUsed(id: number, at: string, notAfter: string): Promise<void>;
 }
 
+export type NewOrganization = Omit<Organization, 'id'>;
+
+export interface OrganizationsRepository {
+  /** SLUG_TAKEN when the slug is in use (case-insensitively) */
+  insert(org: NewOrganization): Promise<Organization>;
+  findById(id: number): Promise<Organization | undefined>;
+  findByUuid(uuid: string): Promise<Organization | undefined>;
+  /** case-insensitive */
+  findBySlug(slug: string): Promise<Organization | undefined>;
+  /** organizations where the user has an active membership, by slug */
+  listForUser(userId: number): Promise<Organization[]>;
+  listAll(): Promise<Organization[]>;
+  update(id: number, patch: { slug?: string; name?: string; updatedAt: string }): Promise<Organization | undefined>;
+  delete(id: number): Promise<boolean>;
+  /** inside a transaction: serialises owner changes of one organization (row lock on PostgreSQL) */
+  lockForUpdate(id: number): Promise<void>;
+}
+
+export type NewMembership = Omit<Membership, 'id'>;
+
+export interface MembershipsRepository {
+  /** ALREADY_MEMBER when the user has a membership in the organization */
+  insert(m: NewMembership): Promise<Membership>;
+  find(userId: number, orgId: number): Promise<Membership | undefined>;
+  /** every membership of the organization with its user, by joined_at then id */
+  listByOrg(orgId: number): Promise<MemberWithUser[]>;
+  listByUser(userId: number): Promise<Membership[]>;
+  /** the memberships in one organization of the given users, in one query */
+  findMany(orgId: number, userIds: readonly number[]): Promise<Membership[]>;
+  update(id: number, patch: { role?: OrgRole; isActive?: boolean }): Promise<Membership | undefined>;
+  delete(id: number): Promise<boolean>;
+  countActiveOwners(orgId: number): Promise<number>;
+}
+
+export interface NewInvitation extends Omit<Invitation, 'id'> {
+  tokenHash: string;
+}
+
+export interface InvitationsRepository {
+  insert(inv: NewInvitation): Promise<Invitation>;
+  findByUuid(uuid: string): Promise<Invitation | undefined>;
+  /** not accepted, not revoked, not expired at `now` */
+  listPending(orgId: number, now: string): Promise<Invitation[]>;
+  findPending(orgId: number, email: string, now: string): Promise<Invitation | undefined>;
+  findPendingByToken(tokenHash: string, now: string): Promise<Invitation | undefined>;
+  /**
+   * Marks the pending invitation with this token hash (and email, when given) accepted, in one
+   * conditional UPDATE: of any number of concurrent calls exactly one gets the invitation back.
+   */
+  consume(tokenHash: string, email: string | undefined, now: string): Promise<Invitation | undefined>;
+  revoke(id: number, at: string): Promise<boolean>;
+  /** new token and expiry for an invitation not accepted nor revoked (expired ones may be resent) */
+  replaceToken(id: number, tokenHash: string, expiresAt: string): Promise<boolean>;
+}
+
+export type NewProject = Omit<Project, 'id'>;
+
+export interface ProjectsRepository {
+  insert(p: NewProject): Promise<Project>;
+  findById(id: number): Promise<Project | undefined>;
+  findByUuid(uuid: string): Promise<Project | undefined>;
+  listByOrg(orgId: number): Promise<Project[]>;
+  update(id: number, patch: { name?: string; updatedAt: string }): Promise<Project | undefined>;
+  delete(id: number): Promise<boolean>;
+  /** ALREADY_MEMBER when the user is a member of the project */
+  addMember(m: Omit<ProjectMember, 'id'>): Promise<ProjectMember>;
+  findMember(projectId: number, userId: number): Promise<ProjectMember | undefined>;
+  updateMember(id: number, role: ProjectRole): Promise<ProjectMember | undefined>;
+  removeMember(projectId: number, userId: number): Promise<boolean>;
+  /** drops the user from every project of the organization (on leaving it) */
+  removeFromOrgProjects(userId: number, orgId: number): Promise<void>;
+  /** the project memberships of the given users, in one query */
+  findMembers(projectId: number, userIds: readonly number[]): Promise<ProjectMember[]>;
+  /** true when the user is a member of at least one project of the organization */
+  hasAnyIn(userId: number, orgId: number): Promise<boolean>;
+}
+
+export interface GroupsRepository {
+  list(): Promise<Group[]>;
+  findById(id: number): Promise<Group | undefined>;
+  findByNames(names: readonly string[]): Promise<Group[]>;
+  /** NAME_TAKEN when the name exists */
+  insert(name: string, createdAt: string): Promise<Group>;
+  delete(id: number): Promise<boolean>;
+  /** no-op when the user is already in the group */
+  addUser(userId: number, groupId: number): Promise<void>;
+  removeUser(userId: number, groupId: number): Promise<boolean>;
+  /** replaces the user's groups with exactly these */
+  setUserGroups(userId: number, groupIds: readonly number[]): Promise<void>;
+  namesOfUser(userId: number): Promise<string[]>;
+  /** every listed user's groups (by name), in one query; users without groups map to [] */
+  ofUsers(userIds: readonly number[]): Promise<Map<number, Group[]>>;
+}
+
+export interface RolesRepository {
+  list(): Promise<Role[]>;
+  findById(id: number): Promise<Role | undefined>;
+  findByName(name: string): Promise<Role | undefined>;
+  /** NAME_TAKEN when the name exists */
+  insert(name: string, createdAt: string): Promise<Role>;
+  /** the roles with these ids, in one query */
+  getMany(ids: readonly number[]): Promise<Role[]>;
+}
+
 export interface Store {
   users: UsersRepository;
   apiKeys: ApiKeysRepository;
+  organizations: OrganizationsRepository;
+  memberships: MembershipsRepository;
+  invitations: InvitationsRepository;
+  projects: ProjectsRepository;
+  groups: GroupsRepository;
+  roles: RolesRepository;
   /** runs `fn` in one transaction; everything it writes lands together or not at all */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0003 from './migrations/0003_tenancy.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -14,6 +15,7 @@ type MigrationModule = {
 /** Ordered by name; add new migrations here. */
 export const migrationModules: Record<string, MigrationModule> = {
   '0001_initial': m0001,
+  '0003_tenancy': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -4,6 +4,12 @@ import type { Store } from '../core/ports.ts';
 import { type DbHandle, ping } from './db.ts';
 import type { DialectName } from './migrations/context.ts';
 import { apiKeysRepository } from './repositories/api-keys.repository.ts';
+import { groupsRepository } from './repositories/groups.repository.ts';
+import { invitationsRepository } from './repositories/invitations.repository.ts';
+import { membershipsRepository } from './repositories/memberships.repository.ts';
+import { organizationsRepository } from './repositories/organizations.repository.ts';
+import { projectsRepository } from './repositories/projects.repository.ts';
+import { rolesRepository } from './repositories/roles.repository.ts';
 import { usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 
@@ -11,6 +17,12 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
   return {
     users: usersRepository(db, dialect),
     apiKeys: apiKeysRepository(db),
+    organizations: organizationsRepository(db, dialect),
+    memberships: membershipsRepository(db),
+    invitations: invitationsRepository(db),
+    projects: projectsRepository(db),
+    groups: groupsRepository(db),
+    roles: rolesRepository(db),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);

@@ -9,8 +9,18 @@ export type CredentialKind = 'api_key' | 'session' | 'oauth';
 export interface Actor {
   user: User;
   credential: { kind: CredentialKind; id: string; scopes: readonly Scope[] };
+  /**
+   * Names of the principal's site groups, read once per request at authentication (the API-key
+   * lookup joins them in; `core.authenticate` fills them for verifiers that do not). Undefined
+   * only for actors built outside authentication, which then count by `isSuperuser` alone.
+   */
+  groups?: readonly string[];
 }
 
+/** The group whose members are site admins (CVAT's `admin`), besides superusers. */
+export const ADMIN_GROUP = 'admin';
+
+/** Site admin: a superuser or a member of the `admin` group. */
 export function isSiteAdmin(actor: Actor): boolean {
-  return actor.user.isSuperuser;
+  return actor.user.isSuperuser || (actor.groups?.includes(ADMIN_GROUP) ?? false);
 }

@@ -44,10 +44,12 @@ export function prefixOf(secret: string): string {
 export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDeps) {
   const lastTouched = new Map<number, number>();
 
-  function normaliseScopes(owner: User, scopes: readonly string[] | undefined): Scope[] {
+  function normaliseScopes(scopes: readonly string[] | undefined): Scope[] {
     const wanted = (scopes ?? allScopes).filter((s): s is Scope => (allScopes as readonly string[]).includes(s));
-    // A key never grants more than its owner has: admin scope only means something for admins.
-    return [...new Set(wanted)].filter((s) => s !== 'admin' || owner.isSuperuser);
+    // A key never grants more than its owner has: policy checks the owner's standing on every
+    // request, so `admin` on a non-admin's key is inert, and works the moment the owner becomes
+    // an admin (superuser or `admin` group) without minting a new key.
+    return [...new Set(wanted)];
   }
 
   async function mint(
@@ -68,7 +70,7 @@ export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDe
       name: (opts.name ?? 'default').slice(0, 100),
       prefix: generated.prefix,
       secretHash: sha256Hex(generated.secret),
-      scopes: normaliseScopes(owner, opts.scopes),
+      scopes: normaliseScopes(opts.scopes),
       expiresAt,
       createdAt: now,
       createdBy: opts.createdBy,
@@ -137,7 +139,7 @@ export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDe
      * Resolves a presented secret to its key and owner. `undefined` when unknown, revoked or
      * expired; the caller tells an inactive owner apart (some surfaces answer differently).
      */
-    async verify(secret: string): Promise<{ key: ApiKey; user: User } | undefined> {
+    async verify(secret: string): Promise<{ key: ApiKey; user: User; groups: string[] } | undefined> {
       if (secret.length < 8 || secret.length > 512) return undefined;
       const found = await store.apiKeys.findBySecretHash(sha256Hex(secret));
       if (!found) return undefined;

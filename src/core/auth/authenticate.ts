@@ -26,6 +26,7 @@ export function apiKeyVerifier(apiKeys: ApiKeysService): CredentialVerifier {
       actor: {
         user: found.user,
         credential: { kind: 'api_key', id: found.key.uuid, scopes: found.key.scopes as Actor['credential']['scopes'] },
+        groups: found.groups,
       },
     };
   };

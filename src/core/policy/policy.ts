@@ -1,19 +1,41 @@
 /**
  * The only place that decides who may do what. Surfaces ask; they map a refusal to their format.
  * Each rule checks the credential's scope first (a key never grants more than its scopes), then
- * the principal's standing. Rules are listed in `policyRules` so a table-driven test can cover
- * every action.
+ * the principal's standing: site admin, self, or its role in the organization or project the
+ * resource belongs to. Callers load those facts (the actor's membership, the target membership,
+ * the project) and pass them in `PolicyResource`, so a decision is synchronous and cheap. Rules
+ * are listed in `policyRules` so a table-driven test can cover every action
+ * (test/policy/policy-table.ts).
  */
-import { type Actor, isSiteAdmin, type Scope } from '../auth/actor.ts';
+import type { Actor, Scope } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
+import type { Membership, Organization, OrgContext, OrgRole, Project, ProjectMember } from '../tenancy/types.ts';
 import type { User } from '../users/users.types.ts';
-import type { Visibility } from './visibility.ts';
+import { boundOrgId, isAdmin, orgStanding, outranksOrEquals } from './standing.ts';
+
+export { projectMembersVisibility, userListVisibility, userListVisibilityIn } from './lists.ts';
+export { isAdmin } from './standing.ts';
 
 export type Decision = { allow: true } | { allow: false; reason: string };
 
-/** What an action is about: the target user (for user actions) and how the caller relates to it. */
+/** What an action is about, and the facts about the caller's relation to it. */
 export interface PolicyResource {
+  /** the user acted on (user and key actions) */
   target?: User;
+  /** the organization acted in */
+  org?: Organization;
+  /** the actor's own membership in `org`, if any (any state; inactive ones grant nothing) */
+  membership?: Membership;
+  /** the membership being changed or removed */
+  targetMembership?: Membership;
+  /** the organization role being granted (add, invite, change role) */
+  role?: OrgRole;
+  /** the project acted on (`org` must be its organization) */
+  project?: Project;
+  /** the actor's own membership in `project`, if any */
+  projectMembership?: ProjectMember;
+  /** the organization context of the request (CVAT: members may view any user in an org context) */
+  context?: OrgContext;
 }
 
 type Rule = { scope: Scope; decide: (actor: Actor, resource: PolicyResource) => Decision };
@@ -21,15 +43,81 @@ type Rule = { scope: Scope; decide: (actor: Actor, resource: PolicyResource) => 
 const allow: Decision = { allow: true };
 const deny = (reason: string): Decision => ({ allow: false, reason });
 
-const adminOnly: Rule['decide'] = (actor) => (isSiteAdmin(actor) ? allow : deny('site admin only'));
+const adminOnly: Rule['decide'] = (actor) => (isAdmin(actor) ? allow : deny('site admin only'));
+const anyone: Rule['decide'] = () => allow;
 const selfOrAdmin: Rule['decide'] = (actor, { target }) =>
-  isSiteAdmin(actor) || (target !== undefined && target.id === actor.user.id) ? allow : deny('not yours');
+  isAdmin(actor) || (target !== undefined && target.id === actor.user.id) ? allow : deny('not yours');
+
+/** Admins, or an actor whose standing in the organization is at least `min`. */
+const orgRoleAtLeast =
+  (min: OrgRole | 'member'): Rule['decide'] =>
+  (actor, r) => {
+    if (isAdmin(actor)) return allow;
+    const standing = r.org ? orgStanding(actor, r.org, r.membership) : undefined;
+    if (!standing) return deny('not an active member of the organization');
+    if (min === 'member' || outranksOrEquals(standing, min)) return allow;
+    return deny(`needs the ${min} role`);
+  };
+
+/** Granting a role: never above one's own (only owners make owners). */
+const grantable = (r: PolicyResource, standing: OrgRole): Decision =>
+  r.role === 'owner' && standing !== 'owner' ? deny('only owners grant the owner role') : allow;
+
+const manageMembers: Rule['decide'] = (actor, r) => {
+  if (isAdmin(actor)) return allow;
+  const standing = r.org ? orgStanding(actor, r.org, r.membership) : undefined;
+  if (standing !== 'owner' && standing !== 'maintainer') return deny('needs the maintainer role');
+  return grantable(r, standing);
+};
+
+const changeMember: Rule['decide'] = (actor, r) => {
+  if (isAdmin(actor)) return allow;
+  const standing = r.org ? orgStanding(actor, r.org, r.membership) : undefined;
+  if (standing === 'owner') return allow;
+  if (standing !== 'maintainer') return deny('needs the maintainer role');
+  if (r.targetMembership?.userId === actor.user.id) return deny('a maintainer cannot change their own membership');
+  if (r.targetMembership?.role === 'owner') return deny('only owners change an owner');
+  return grantable(r, standing);
+};
+
+const removeMember: Rule['decide'] = (actor, r) => {
+  // Anyone may leave an organization (the last-owner rule still applies).
+  if (r.targetMembership && r.targetMembership.userId === actor.user.id && boundOrgId(actor) === undefined) return allow;
+  if (isAdmin(actor)) return allow;
+  const standing = r.org ? orgStanding(actor, r.org, r.membership) : undefined;
+  if (standing === 'owner') return allow;
+  if (standing !== 'maintainer') return deny('needs the maintainer role');
+  if (r.targetMembership?.role === 'owner') return deny('only owners remove an owner');
+  return allow;
+};
+
+
+const manageProject: Rule['decide'] = (actor, r) => {
+  if (isAdmin(actor)) return allow;
+  const standing = r.org ? orgStanding(actor, r.org, r.membership) : undefined;
+  if (standing && outranksOrEquals(standing, 'maintainer')) return allow;
+  // A project admin manages the project while still an active member of its organization.
+  if (standing && r.projectMembership?.role === 'admin' && r.projectMembership.projectId === r.project?.id) return allow;
+  return deny('needs the maintainer role or project admin');
+};
+
+const readUser: Rule['decide'] = (actor, r) => {
+  const own = selfOrAdmin(actor, r);
+  if (own.allow) return own;
+  // CVAT quirk: in an organization context where the caller is an active member, any user may be viewed.
+  const ctx = r.context;
+  if (ctx?.kind === 'org' && orgStanding(actor, ctx.org, ctx.membership)) return allow;
+  return own;
+};
+
+const notBound: Rule['decide'] = (actor) =>
+  boundOrgId(actor) === undefined ? allow : deny('service accounts act only inside their organization');
 
 export const policyRules = {
   /** read a user's full record */
-  'users.read': { scope: 'read', decide: selfOrAdmin },
-  /** list users site-wide (visibility narrows non-admins) */
-  'users.list': { scope: 'read', decide: () => allow },
+  'users.read': { scope: 'read', decide: readUser },
+  /** list users (visibility narrows what is listed: see lists.ts) */
+  'users.list': { scope: 'read', decide: anyone },
   'users.create': { scope: 'admin', decide: adminOnly },
   /** change one's own (or, for admins, anyone's) ordinary profile fields */
   'users.update': { scope: 'write', decide: selfOrAdmin },
@@ -40,14 +128,56 @@ export const policyRules = {
   /** user administration routes of admin-only surfaces (ZenML /users, Testmo /users) */
   'users.admin': { scope: 'admin', decide: adminOnly },
   'keys.manage': { scope: 'write', decide: selfOrAdmin },
+
+  /** create an organization (the creator becomes its owner); not for service accounts */
+  'orgs.create': { scope: 'write', decide: notBound },
+  /** see an organization: its active members (and its service accounts) and admins */
+  'orgs.read': { scope: 'read', decide: orgRoleAtLeast('member') },
+  /** rename, change the slug */
+  'orgs.update': { scope: 'write', decide: orgRoleAtLeast('owner') },
+  'orgs.delete': { scope: 'write', decide: orgRoleAtLeast('owner') },
+
+  /** list or read the organization's memberships */
+  'members.list': { scope: 'read', decide: orgRoleAtLeast('member') },
+  /** add an existing user directly, with `role` (maintainers up to maintainer, owners any) */
+  'members.add': { scope: 'write', decide: manageMembers },
+  /** create, list, revoke, resend invitations carrying `role` */
+  'members.invite': { scope: 'write', decide: manageMembers },
+  /** change `targetMembership`'s role (to `role`) or active flag */
+  'members.update': { scope: 'write', decide: changeMember },
+  /** remove `targetMembership` (or leave: one's own) */
+  'members.remove': { scope: 'write', decide: removeMember },
+  /** accept an invitation addressed to one's own email */
+  'invitations.accept': { scope: 'write', decide: notBound },
+
+  /** create a project in the organization: supervisors and above */
+  'projects.create': { scope: 'write', decide: orgRoleAtLeast('supervisor') },
+  /**
+   * see a project and its members: active members of its organization (a project member is
+   * always one; a deactivated organization membership ends project access too)
+   */
+  'projects.read': { scope: 'read', decide: orgRoleAtLeast('member') },
+  /** rename or delete a project, add or remove its members: maintainers, owners, project admins */
+  'projects.manage': { scope: 'write', decide: manageProject },
+
+  /** list groups and roles, see a user's groups */
+  'groups.read': { scope: 'read', decide: anyone },
+  /** create or delete groups, set anyone's groups (privilege: the `admin` group makes admins) */
+  'groups.manage': { scope: 'admin', decide: adminOnly },
+  'roles.read': { scope: 'read', decide: anyone },
+  'roles.manage': { scope: 'admin', decide: adminOnly },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policyRules;
+export const policyActions = Object.keys(policyRules) as Action[];
 
 export function can(actor: Actor, action: Action, resource: PolicyResource = {}): Decision {
   const rule: Rule = policyRules[action];
   if (!actor.user.isActive) return deny('inactive');
   if (!hasScope(actor, rule.scope)) return deny(`credential lacks scope ${rule.scope}`);
+  // Service accounts act only inside their organization.
+  const bound = boundOrgId(actor);
+  if (bound !== undefined && resource.org && resource.org.id !== bound) return deny('service accounts act only inside their organization');
   return rule.decide(actor, resource);
 }
 
@@ -64,9 +194,4 @@ export function hasScope(actor: Actor, scope: Scope): boolean {
   if (scope === 'write') return s.includes('write');
   if (scope === 'read') return s.includes('read') || s.includes('write');
   return false;
-}
-
-/** The users a caller may list with no organization context: admins everyone, others themselves. */
-export function userListVisibility(actor: Actor): Visibility {
-  return isSiteAdmin(actor) && hasScope(actor, 'read') ? { kind: 'all' } : { kind: 'self', userId: actor.user.id };
 }

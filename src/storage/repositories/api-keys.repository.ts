@@ -39,18 +39,24 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
       return rowToApiKey(row);
     },
     async findBySecretHash(hash) {
-      // One indexed read for key and owner: the hot path of every request.
-      const row = await db
+      // One indexed read for key, owner and the owner's groups (one row per group, usually one
+      // or none): the hot path of every request, so policy needs no second query.
+      const rows = await db
         .selectFrom('api_keys')
         .innerJoin('users', 'users.id', 'api_keys.user_id')
+        .leftJoin('user_groups', 'user_groups.user_id', 'users.id')
+        .leftJoin('groups', 'groups.id', 'user_groups.group_id')
         .selectAll('users')
         .select(keyColumns.map((c) => `api_keys.${c} as k_${c}` as const))
+        .select('groups.name as g_name')
         .where('api_keys.secret_hash', '=', hash)
-        .executeTakeFirst();
+        .execute();
+      const row = rows[0];
       if (!row) return undefined;
       const r = row as unknown as Record<string, unknown>;
       const keyRow = Object.fromEntries(keyColumns.map((c) => [c, r[`k_${c}`]])) as unknown as ApiKeyRow;
-      return { key: rowToApiKey(keyRow), user: rowToUser(row as unknown as UserRow) };
+      const groups = rows.map((g) => g.g_name).filter((n): n is string => n !== null);
+      return { key: rowToApiKey(keyRow), user: rowToUser(row as unknown as UserRow), groups };
     },
     async findByUuid(uuid) {
       const row = await db.selectFrom('api_keys').selectAll().where('uuid', '=', uuid).executeTakeFirst();

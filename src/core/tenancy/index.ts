@@ -1,0 +1,46 @@
+/** The tenancy services, assembled over one Store (see README.md in this folder for the API). */
+import type { Actor } from '../auth/actor.ts';
+import type { AuthOutcome } from '../auth/authenticate.ts';
+import type { Clock } from '../clock.ts';
+import type { Store } from '../ports.ts';
+import { createGroupsService, createRolesService } from './groups.service.ts';
+import { createInvitationsService } from './invitations.service.ts';
+import { createMembershipsService } from './memberships.service.ts';
+import { createOrgContextService } from './org-context.ts';
+import { createOrgsService } from './orgs.service.ts';
+import { createProjectsService } from './projects.service.ts';
+
+export function createTenancy(deps: { store: Store; clock: Clock }) {
+  return {
+    orgs: createOrgsService(deps),
+    memberships: createMembershipsService(deps),
+    orgContext: createOrgContextService(deps),
+    invitations: createInvitationsService(deps),
+    projects: createProjectsService(deps),
+    groups: createGroupsService(deps),
+    roles: createRolesService(deps),
+  };
+}
+
+export type Tenancy = ReturnType<typeof createTenancy>;
+
+/**
+ * Makes sure every authenticated actor carries its group names. Verifiers that read them with
+ * the credential (the API-key lookup joins them in) cost nothing more; for any other verifier
+ * they are read here, once per request.
+ */
+export function withActorGroups(
+  authenticate: (secret: string) => Promise<AuthOutcome>,
+  namesOfUser: (userId: number) => Promise<string[]>,
+): (secret: string) => Promise<AuthOutcome> {
+  return async (secret) => {
+    const outcome = await authenticate(secret);
+    if (!outcome.ok || outcome.actor.groups !== undefined) return outcome;
+    const actor: Actor = { ...outcome.actor, groups: await namesOfUser(outcome.actor.user.id) };
+    return { ok: true, actor };
+  };
+}
+
+export * from './roles.ts';
+export type * from './types.ts';
+export { orgRoles, projectRoles } from './types.ts';

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { MembershipsRepository } from '../../core/ports.ts';
+import { rowToUser } from '../mappers.ts';
+import type { Database, MembershipRow, UserRow } from '../schema.ts';
+import { rowToMembership } from '../tenancy-mappers.ts';
+import { mapUniqueViolation } from '../unique-violation.ts';
+
+const alreadyMember = {
+  memberships_user_org_key: { code: 'ALREADY_MEMBER', field: 'userId' },
+  'memberships.user_id': { code: 'ALREADY_MEMBER', field: 'userId' },
+} as const;
+
+const membershipColumns = ['id', 'user_id', 'org_id', 'role', 'is_active', 'joined_at', 'invited_by'] as const;
+
+export function membershipsRepository(db: Kysely<Database>): MembershipsRepository {
+  return {
+    async insert(m) {
+      try {
+        const row = await db
+          .insertInto('memberships')
+          .values({
+            user_id: m.userId,
+            org_id: m.orgId,
+            role: m.role,
+            is_active: m.isActive ? 1 : 0,
+            joined_at: m.joinedAt,
+            invited_by: m.invitedBy,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return rowToMembership(row);
+      } catch (err) {
+        mapUniqueViolation(err, alreadyMember);
+      }
+    },
+    async find(userId, orgId) {
+      const row = await db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
+      return row ? rowToMembership(row) : undefined;
+    },
+    async listByOrg(orgId) {
+      // One query: memberships and their users side by side (Plane's plain member arrays).
+      const rows = await db
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .selectAll('users')
+        .select(membershipColumns.map((c) => `memberships.${c} as m_${c}` as const))
+        .where('memberships.org_id', '=', orgId)
+        .orderBy('memberships.joined_at')
+        .orderBy('memberships.id')
+        .execute();
+      return rows.map((row) => {
+        const r = row as unknown as Record<string, unknown>;
+        const m = Object.fromEntries(membershipColumns.map((c) => [c, r[`m_${c}`]])) as unknown as MembershipRow;
+        return { membership: rowToMembership(m), user: rowToUser(row as unknown as UserRow) };
+      });
+    },
+    async listByUser(userId) {
+      const rows = await db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('joined_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(rowToMembership);
+    },
+    async findMany(orgId, userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('memberships')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('user_id', 'in', [...userIds])
+        .execute();
+      return rows.map(rowToMembership);
+    },
+    async update(id, patch) {
+      const set: { role?: string; is_active?: number } = {};
+      if (patch.role !== undefined) set.role = patch.role;
+      if (patch.isActive !== undefined) set.is_active = patch.isActive ? 1 : 0;
+      if (Object.keys(set).length === 0) {
+        const row = await db.selectFrom('memberships').selectAll().where('id', '=', id).executeTakeFirst();
+        return row ? rowToMembership(row) : undefined;
+      }
+      const row = await db.updateTable('memberships').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+      return row ? rowToMembership(row) : undefined;
+    },
+    async delete(id) {
+      const r = await db.deleteFrom('memberships').where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async countActiveOwners(orgId) {
+      const r = await db
+        .selectFrom('memberships')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', orgId)
+        .where('role', '=', 'owner')
+        .where('is_active', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
