@@ -20,6 +20,8 @@ export const errorCatalogue = {
   MOBILE_TAKEN: { status: 409, title: 'Mobile number already in use' },
   CONFLICT: { status: 409, title: 'Conflict' },
   LAST_OWNER: { status: 409, title: 'An organization keeps at least one owner' },
+  IDEMPOTENCY_KEY_REUSED: { status: 400, title: 'Idempotency key already used with other parameters' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still in progress' },
   PRECONDITION_FAILED: { status: 412, title: 'Precondition failed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' },

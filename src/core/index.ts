@@ -6,6 +6,7 @@
 import { createApiKeysService } from './auth/api-keys.service.ts';
 import { apiKeyVerifier, type CredentialVerifier, createAuthenticator } from './auth/authenticate.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import type { Store } from './ports.ts';
 import { createUsersService } from './users/users.service.ts';
 import type { User } from './users/users.types.ts';
@@ -18,6 +19,7 @@ export interface CoreSettings {
 export function createCore(store: Store, settings: CoreSettings, clock: Clock = systemClock) {
   const users = createUsersService({ store, clock });
   const apiKeys = createApiKeysService({ store, clock, defaultTtlDays: settings.apiKeyDefaultTtlDays });
+  const idempotency = createIdempotencyService({ store, clock });
   const verifiers: CredentialVerifier[] = [apiKeyVerifier(apiKeys)];
   const authenticate = createAuthenticator(verifiers);
   return {
@@ -26,6 +28,8 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
     settings,
     users,
     apiKeys,
+    /** Idempotency-Key replay for any surface's POSTs */
+    idempotency,
     /** API key, then any further verifiers (sessions, OAuth tokens) registered by their modules */
     authenticate,
     verifiers,
