@@ -6,7 +6,7 @@ import type { StoredResponse } from '../../../core/idempotency/idempotency.servi
 import type { User } from '../../../core/users/users.types.ts';
 import { actorOf } from '../../../http/auth.ts';
 import type { SurfaceOptions } from '../../types.ts';
-import { OverplaneError } from '../errors.ts';
+import { OverplaneError, stripeAnswerOf } from '../errors.ts';
 import { presentUser, userInputFromWire } from '../present.ts';
 import { CreateUserBody, DeletedUser, IdempotencyHeaders, ListUsersQuery, PatchUserBody, UserIdParams, UserList } from '../schemas.ts';
 
@@ -33,7 +33,10 @@ export const overplaneUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = as
 
   const presentOne = async (u: User) => presentUser(u, (await core.apiKeys.newestActive(u.id))?.prefix ?? null);
 
-  async function userByRef(ref: string): Promise<User> {
+  async function userByRef(req: FastifyRequest, ref: string): Promise<User> {
+    // `/api/core/user/` routes here with an empty id: that URL names nothing.
+    if (ref === '')
+      throw new OverplaneError(404, stripeAnswerOf({ status: 404, code: 'ROUTE_NOT_FOUND', message: '', issues: [] }, req).error);
     const user = await core.users.findByRef(ref);
     // the formatter names the requested id: "No such user: 'user_x'"
     if (!user) throw new AppError('USER_NOT_FOUND');
@@ -94,7 +97,7 @@ export const overplaneUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = as
   app.get(
     userPath,
     { schema: { tags, summary: 'Retrieve a user', params: UserIdParams, response: { 200: userRef, ...errors } } },
-    async (req) => presentOne(await userByRef(req.params.id)),
+    async (req) => presentOne(await userByRef(req, req.params.id)),
   );
 
   app.patch(
@@ -109,7 +112,7 @@ export const overplaneUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = as
       },
     },
     async (req) => {
-      const target = await userByRef(req.params.id);
+      const target = await userByRef(req, req.params.id);
       return presentOne(await core.users.update(actorOf(req), target, userInputFromWire(req.body)));
     },
   );
@@ -118,7 +121,7 @@ export const overplaneUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = as
     userPath,
     { schema: { tags, summary: 'Delete a user (permanent)', params: UserIdParams, response: { 200: DeletedUser, ...errors } } },
     async (req) => {
-      const target = await userByRef(req.params.id);
+      const target = await userByRef(req, req.params.id);
       try {
         await core.users.delete(actorOf(req), target, 'users.admin');
       } catch (err) {
