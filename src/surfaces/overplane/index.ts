@@ -9,14 +9,14 @@ import { methodNotAllowed } from '../../http/methods.ts';
 import type { Surface, SurfaceOptions } from '../types.ts';
 import { refuseCredentials, sendStripe, sendStripeError, stripeAnswerOf } from './errors.ts';
 import { overplaneUserRoutes, userPath, usersPath } from './routes/users.ts';
-import { OverplaneError, OverplaneUser } from './schemas.ts';
+import { OverplaneErrorBody, OverplaneUser } from './schemas.ts';
 
 const answer = (code: 'METHOD_NOT_ALLOWED' | 'ROUTE_NOT_FOUND', status: number) => (req: FastifyRequest, reply: FastifyReply) =>
   sendStripe(reply, stripeAnswerOf({ status, code, message: '', issues: [] }, req));
 
 const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   app.addSchema(OverplaneUser);
-  app.addSchema(OverplaneError);
+  app.addSchema(OverplaneErrorBody);
   app.setErrorHandler((err, req, reply) => sendStripeError(req, reply, err));
 
   // A wrong method is about the URL, not the caller: answered before authentication.

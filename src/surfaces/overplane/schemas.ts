@@ -38,7 +38,7 @@ export const OverplaneUser = Type.Object(
 );
 export type OverplaneUser = Static<typeof OverplaneUser>;
 
-export const OverplaneError = Type.Object(
+export const OverplaneErrorBody = Type.Object(
   {
     error: Type.Object({
       type: Type.String(),
