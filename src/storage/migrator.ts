@@ -4,6 +4,7 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0004 from './migrations/0004_list_indexes.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -14,6 +15,7 @@ type MigrationModule = {
 /** Ordered by name; add new migrations here. */
 export const migrationModules: Record<string, MigrationModule> = {
   '0001_initial': m0001,
+  '0004_list_indexes': m0004,
 };
 
 class StaticProvider implements MigrationProvider {
