@@ -176,6 +176,8 @@ export interface RolesRepository {
   insert(name: string, createdAt: string): Promise<Role>;
   /** the roles with these ids, in one query */
   getMany(ids: readonly number[]): Promise<Role[]>;
+}
+
 /** One remembered request of an Idempotency-Key (DESIGN §6), per credential scope. */
 export interface IdempotencyEntry {
   scope: string;
