@@ -33,6 +33,17 @@ export interface NewApiKey {
   createdBy: number | null;
 }
 
+/** An organization as core sees it (the tenancy module owns its rules; this is the read model). */
+export interface Organization {
+  id: number;
+  uuid: string;
+  slug: string;
+  name: string;
+  createdBy: number | null;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
 export interface UsersRepository {
   insert(record: UserRecord): Promise<User>;
   findById(id: number): Promise<User | undefined>;
@@ -60,9 +71,15 @@ export interface ApiKeysRepository {
   touchLastUsed(id: number, at: string, notAfter: string): Promise<void>;
 }
 
+/** Read access to organizations (e.g. a service account's organization uuid on the ZenML surface). */
+export interface OrganizationsRepository {
+  findById(id: number): Promise<Organization | undefined>;
+}
+
 export interface Store {
   users: UsersRepository;
   apiKeys: ApiKeysRepository;
+  organizations: OrganizationsRepository;
   /** runs `fn` in one transaction; everything it writes lands together or not at all */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

@@ -1,7 +1,7 @@
 /** The only place where snake_case rows meet camelCase core objects. */
-import type { ApiKey } from '../core/ports.ts';
+import type { ApiKey, Organization } from '../core/ports.ts';
 import type { User, UserRecord, UserRecordPatch } from '../core/users/users.types.ts';
-import type { ApiKeyRow, NewUserRow, UserRow, UserRowPatch } from './schema.ts';
+import type { ApiKeyRow, NewUserRow, OrganizationRow, UserRow, UserRowPatch } from './schema.ts';
 
 const bool = (v: number | boolean): boolean => v === 1 || v === true;
 const int = (v: boolean): number => (v ? 1 : 0);
@@ -139,5 +139,17 @@ export function rowToApiKey(r: ApiKeyRow): ApiKey {
     createdAt: r.created_at,
     createdBy: r.created_by,
     revokedAt: r.revoked_at,
+  };
+}
+
+export function rowToOrganization(r: OrganizationRow): Organization {
+  return {
+    id: r.id,
+    uuid: r.uuid,
+    slug: r.slug,
+    name: r.name,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
