@@ -5,5 +5,6 @@
  */
 import { nativeSurface } from './native/index.ts';
 import type { Surface } from './types.ts';
+import { zenmlSurface } from './zenml/index.ts';
 
-export const surfaces: Surface[] = [nativeSurface];
+export const surfaces: Surface[] = [nativeSurface, zenmlSurface];
