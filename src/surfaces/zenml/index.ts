@@ -27,6 +27,10 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   app.addSchema(HTTPError);
   app.addSchema(HTTPValidationError);
   app.setErrorHandler((err, req, reply) => sendZenmlError(req, reply, err));
+  // Starlette's `{user_id}` needs at least one character: `/users/` matches no route at all.
+  app.addHook('onRequest', async (req, reply) => {
+    if ((req.params as { user_id?: string }).user_id === '') await detail(reply, 404, 'Not Found');
+  });
   await app.register(authenticated, opts);
   await app.register(zenmlAuthRoutes, opts);
   const notAllowed = (_req: FastifyRequest, reply: FastifyReply) => detail(reply, 405, 'Method Not Allowed');
