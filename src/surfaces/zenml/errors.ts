@@ -54,6 +54,11 @@ const secretFields = new Set(['password', 'old_password']);
 /** pydantic's rendering of a SecretStr: a secret is never echoed back */
 const REDACTED = '**********';
 
+/** A secret field's value is never echoed in an error, whatever was wrong with it. */
+function redacted(e: PydanticError): PydanticError {
+  return secretFields.has(String(e.loc[1])) && e.type !== 'missing' ? { ...e, input: REDACTED } : e;
+}
+
 /**
  * Core's value-rule refusals (VALIDATION_FAILED) as pydantic reports a failed field validator:
  * `value_error`, "Value error, …", with the offending field under the request part it came from.
@@ -88,7 +93,7 @@ function messageOf(p: Problem): string {
 }
 
 export function sendZenmlError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof RequestValidationError) return reply.code(422).send({ detail: err.errors });
+  if (err instanceof RequestValidationError) return reply.code(422).send({ detail: err.errors.map(redacted) });
   if (err instanceof JsonDecodeError) {
     return reply.code(422).send({
       detail: [{ type: 'json_invalid', loc: ['body', err.position], msg: 'JSON decode error', input: {}, ctx: { error: err.reason } }],

@@ -290,6 +290,12 @@ describe.each(dialects)('ZenML /users/me on %s', (dialect) => {
       expect(weak.statusCode).toBe(422);
       expect(weak.json().detail[0]).toMatchObject({ type: 'value_error', loc: ['body', 'password'], input: '**********' });
       expect(weak.body).not.toContain('short"');
+      const typed = await patch(key, { password: 12345678, old_password: ['secret-value'] });
+      expect(typed.json().detail.map((d: { type: string; input: unknown }) => [d.type, d.input])).toEqual([
+        ['string_type', '**********'],
+        ['string_type', '**********'],
+      ]);
+      expect(typed.body).not.toContain('secret-value');
       const ok = await patch(key, { password: 'A-brand-new-passw0rd', old_password: STRONG_PASSWORD, name: 'Renamed' });
       expect(ok.statusCode).toBe(200);
       expect(json(ok)).toMatchObject({ password: null, password_expired: false, name: 'Renamed' });
