@@ -1,12 +1,14 @@
 /**
  * The authentication step every surface shares: read the credential in the surface's header
- * styles, let core verify it, attach the Actor. A surface supplies only how its refusal looks.
+ * styles (or Roster's session cookie, where the surface accepts it), let core verify it, attach
+ * the Actor. A surface supplies only how its refusal looks.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../core/auth/actor.ts';
 import type { AuthOutcome } from '../core/auth/authenticate.ts';
 import type { Core } from '../core/index.ts';
 import { type HeaderStyle, presentedCredential } from './credentials.ts';
+import { isCrossSiteWrite, sessionCookieOf } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,16 +24,25 @@ export interface AuthOptions {
   refuse: (reply: FastifyReply, failure: AuthFailure, request: FastifyRequest) => FastifyReply | Promise<FastifyReply>;
   /** username + password for HTTP Basic, when the surface supports it */
   basic?: (username: string, password: string) => Promise<AuthOutcome>;
+  /**
+   * Accept Roster's session cookie when no header credential is given (browsers). A header
+   * always wins; a cross-site state-changing request never gets to use the cookie.
+   */
+  cookie?: boolean;
 }
 
 /** Resolves the request's credential; `undefined` with no credential at all. */
 export async function resolveActor(
   core: Core,
   request: FastifyRequest,
-  options: Pick<AuthOptions, 'styles' | 'basic'>,
+  options: Pick<AuthOptions, 'styles' | 'basic' | 'cookie'>,
 ): Promise<AuthOutcome | AuthFailure> {
   const presented = presentedCredential(request, options.styles);
-  if (presented.kind === 'none') return 'missing';
+  if (presented.kind === 'none') {
+    const token = options.cookie ? sessionCookieOf(request) : undefined;
+    if (token === undefined || isCrossSiteWrite(request)) return 'missing';
+    return (await core.sessions.authenticate(token)) ?? { ok: false, reason: 'invalid' };
+  }
   if (presented.kind === 'malformed') return 'malformed';
   if (presented.kind === 'basic') {
     if (!options.basic) return 'invalid';

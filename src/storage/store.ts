@@ -4,6 +4,7 @@ import type { Store } from '../core/ports.ts';
 import { type DbHandle, ping } from './db.ts';
 import type { DialectName } from './migrations/context.ts';
 import { apiKeysRepository } from './repositories/api-keys.repository.ts';
+import { sessionsRepository } from './repositories/sessions.repository.ts';
 import { usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 
@@ -11,6 +12,7 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
   return {
     users: usersRepository(db, dialect),
     apiKeys: apiKeysRepository(db),
+    sessions: sessionsRepository(db),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);
