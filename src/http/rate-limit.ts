@@ -88,6 +88,9 @@ export function rateLimitKey(request: FastifyRequest, keyBy: RateLimitPolicy['ke
 
 /** An onRequest hook enforcing `policy`; attach it to one route (`onRequest`) or use `applyRateLimit`. */
 export function rateLimitHook(app: FastifyInstance, policy: RateLimitPolicy): onRequestAsyncHookHandler {
+  // Each policy gets its own counter store from the plugin; over Redis its keys read
+  // `roster-rl:undefinedundefined-<policy>:<bucket>` (the plugin names child stores after a route,
+  // and a policy has none), which is harmless: the policy name keeps buckets apart.
   const check = app.createRateLimit({
     max: policy.max,
     timeWindow: policy.windowMs,

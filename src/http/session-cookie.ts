@@ -35,7 +35,8 @@ export function isCrossSiteWrite(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== request.host;
+    // Both through URL, so a default port (`:80`, `:443`) compares equal to none.
+    return new URL(origin).host !== new URL(`${request.protocol}://${request.host}`).host;
   } catch {
     return true; // "null" or garbage: an opaque origin is not this site
   }

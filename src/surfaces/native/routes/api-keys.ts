@@ -4,6 +4,7 @@
  * response of create and rotate only; lists show the visible prefix.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../core/auth/actor.ts';
 import { validationError } from '../../../core/errors.ts';
 import type { User } from '../../../core/users/users.types.ts';
@@ -38,6 +39,11 @@ function expiryOf(body: CreateApiKeyBody | undefined): { expiresAt?: string | nu
   if (body?.expires_at !== undefined) return { expiresAt: new Date(body.expires_at).toISOString() };
   return {};
 }
+
+/** Rotation's body is optional: a bodiless POST validates as `{}`. */
+const bodyOptional = async (request: FastifyRequest) => {
+  request.body ??= {};
+};
 
 export const nativeApiKeyRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, { core }) => {
   noStore(app);
@@ -98,6 +104,7 @@ export const nativeApiKeyRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = asy
   app.post(
     '/users/me/api-keys/:key_id/rotate',
     {
+      preValidation: bodyOptional,
       schema: {
         tags,
         summary: 'Replace a key by a new secret; the old one works for `overlap_seconds` more',
@@ -106,7 +113,7 @@ export const nativeApiKeyRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = asy
         response: { 201: CreatedApiKeyResponse, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(await rotate(actorOf(req), own, req.params.key_id, req.body?.overlap_seconds)),
+    async (req, reply) => reply.code(201).send(await rotate(actorOf(req), own, req.params.key_id, req.body.overlap_seconds)),
   );
 
   app.get(
@@ -145,6 +152,7 @@ export const nativeApiKeyRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = asy
   app.post(
     '/users/:id/api-keys/:key_id/rotate',
     {
+      preValidation: bodyOptional,
       schema: {
         tags,
         summary: "Rotate a user's key (oneself or site admin)",
@@ -154,6 +162,6 @@ export const nativeApiKeyRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = asy
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await rotate(actorOf(req), byId(req.params.id), req.params.key_id, req.body?.overlap_seconds)),
+      reply.code(201).send(await rotate(actorOf(req), byId(req.params.id), req.params.key_id, req.body.overlap_seconds)),
   );
 };
