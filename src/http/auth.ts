@@ -4,8 +4,9 @@
  * the Actor. A surface supplies only how its refusal looks.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../core/auth/actor.ts';
+import { type Actor, allScopes } from '../core/auth/actor.ts';
 import type { AuthOutcome } from '../core/auth/authenticate.ts';
+import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
 import { type HeaderStyle, presentedCredential } from './credentials.ts';
 import { isCrossSiteWrite, sessionCookieOf } from './session-cookie.ts';
@@ -22,8 +23,8 @@ export interface AuthOptions {
   styles: readonly HeaderStyle[];
   /** answers a refusal in the surface's own format */
   refuse: (reply: FastifyReply, failure: AuthFailure, request: FastifyRequest) => FastifyReply | Promise<FastifyReply>;
-  /** username + password for HTTP Basic, when the surface supports it */
-  basic?: (username: string, password: string) => Promise<AuthOutcome>;
+  /** username + password for HTTP Basic, when the surface supports it (`passwordBasic(core)` is the usual one) */
+  basic?: (username: string, password: string, request: FastifyRequest) => Promise<AuthOutcome | AuthFailure>;
   /**
    * Accept Roster's session cookie when no header credential is given (browsers). A header
    * always wins; a cross-site state-changing request never gets to use the cookie.
@@ -46,7 +47,7 @@ export async function resolveActor(
   if (presented.kind === 'malformed') return 'malformed';
   if (presented.kind === 'basic') {
     if (!options.basic) return 'invalid';
-    return options.basic(presented.username, presented.password);
+    return options.basic(presented.username, presented.password, request);
   }
   return core.authenticate(presented.secret);
 }
@@ -71,4 +72,22 @@ export function requireActor(core: Core, options: AuthOptions) {
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new Error('route is missing its authentication hook');
   return request.actor;
+}
+
+/**
+ * HTTP Basic through the shared password login: one argon2 verify per request, throttled per
+ * account and client address like any login. RATE_LIMITED propagates as an error (the surface's
+ * error handler answers 429 with Retry-After); `last_login_at` is not touched per request.
+ */
+export function passwordBasic(core: Core): NonNullable<AuthOptions['basic']> {
+  return async (username, password, request) => {
+    try {
+      const user = await core.credentials.loginWithPassword(username, password, { ip: request.ip, recordLogin: false });
+      return { ok: true, actor: { user, credential: { kind: 'password', id: `user:${user.uuid}`, scopes: allScopes } } };
+    } catch (err) {
+      if (isAppError(err) && err.code === 'CREDENTIALS_INVALID') return 'invalid';
+      if (isAppError(err) && err.code === 'PASSWORD_EXPIRED') return 'password_expired';
+      throw err;
+    }
+  };
 }

@@ -35,6 +35,8 @@ export interface LoginContext {
    * (DESIGN §6). Other surfaces never pass it, so they answer PASSWORD_EXPIRED.
    */
   newPassword?: string | undefined;
+  /** false for HTTP Basic, where every request carries the password: not a login to record */
+  recordLogin?: boolean;
 }
 
 /** What a person may give when registering themselves; no privileged field can get in. */
@@ -137,6 +139,7 @@ export function createCredentialsService({ store, clock, users, sessions, thrott
         // A forced change ends whatever sessions the old password had opened.
         await sessions.revokeAll(current);
       }
+      if (context.recordLogin === false) return current;
       return (await store.users.update(current.id, { lastLoginAt: isoNow(clock) })) ?? current;
     },
 
