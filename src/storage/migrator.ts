@@ -2,7 +2,7 @@
  * Migrations are imported statically (not scanned from a folder), so the program runs the same
  * from any working directory and from a bundle.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
@@ -32,14 +32,26 @@ class StaticProvider implements MigrationProvider {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export function createMigrator(db: Kysely<any>, ctx: MigrationContext): Migrator {
-  return new Migrator({ db, provider: new StaticProvider(ctx) });
+export function createMigrator(db: Kysely<any>, ctx: MigrationContext, migrationTableSchema?: string): Migrator {
+  return new Migrator({ db, provider: new StaticProvider(ctx), ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+}
+
+/**
+ * On PostgreSQL, the schema the migration tables live in: the connection's current schema.
+ * Kysely otherwise looks for its tables in every schema, so a database whose other schemas
+ * (other tenants, parallel test runs) already hold them would skip creating its own.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+async function migrationSchema(db: Kysely<any>, ctx: MigrationContext): Promise<string | undefined> {
+  if (ctx.dialect !== 'postgres') return undefined;
+  const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return r.rows[0]?.schema;
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): Promise<string[]> {
-  const { error, results } = await createMigrator(db, ctx).migrateToLatest();
+  const { error, results } = await createMigrator(db, ctx, await migrationSchema(db, ctx)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -50,6 +62,6 @@ export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): P
 /** True when every known migration has been applied. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrationsApplied(db: Kysely<any>, ctx: MigrationContext): Promise<boolean> {
-  const list = await createMigrator(db, ctx).getMigrations();
+  const list = await createMigrator(db, ctx, await migrationSchema(db, ctx)).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

@@ -217,8 +217,9 @@ describe.each(dialects)('credentials core on %s', (dialect) => {
     const known = median(times.known);
     const unknown = median(times.unknown);
     console.log(`login failure median: known account ${known.toFixed(1)} ms, unknown account ${unknown.toFixed(1)} ms`);
-    // Both pay for a full argon2id verify; on a shared 2-core machine allow noise, not a skipped hash.
-    expect(Math.abs(known - unknown)).toBeLessThan(Math.max(8, 0.35 * Math.max(known, unknown)));
+    // Both pay for a full argon2id verify. A skipped verify would make one side ~1 ms against tens of
+    // ms; the generous bound only absorbs the noise of a shared 2-core machine.
+    expect(Math.min(known, unknown)).toBeGreaterThan(0.5 * Math.max(known, unknown));
   });
 
   describe('password change and re-authentication', () => {
