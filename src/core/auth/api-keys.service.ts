@@ -9,7 +9,7 @@ import { newUuid, randomBase62, sha256Hex } from '../ids.ts';
 import { authorize, hasScope } from '../policy/policy.ts';
 import type { ApiKey, Store } from '../ports.ts';
 import type { User } from '../users/users.types.ts';
-import { type Actor, allScopes, type Scope } from './actor.ts';
+import { type Actor, allScopes, isSiteAdmin, type Scope } from './actor.ts';
 
 export const API_KEY_PREFIX = 'rst_';
 
@@ -87,7 +87,9 @@ export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDe
     ): Promise<CreatedApiKey> {
       authorize(actor, 'keys.manage', { target: owner });
       // A credential cannot mint a key broader than itself.
-      const scopes = (opts.scopes ?? allScopes).filter((s) => hasScope(actor, s as Scope));
+      // The admin scope is kept only for an owner who is a site admin (groups count for oneself).
+      const ownerIsAdmin = owner.id === actor.user.id ? isSiteAdmin(actor) : owner.isSuperuser;
+      const scopes = (opts.scopes ?? allScopes).filter((s) => hasScope(actor, s as Scope) && (s !== 'admin' || ownerIsAdmin));
       return mint(owner, { ...opts, scopes, createdBy: actor.user.id });
     },
 
