@@ -13,7 +13,7 @@ import { createSessionsService } from './auth/sessions.service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import type { AttemptCounterStore, Store } from './ports.ts';
-import { createTenancy, withActorGroups } from './tenancy/index.ts';
+import { createTenancy, invitationRedeemer, withActorGroups } from './tenancy/index.ts';
 import { createUsersService } from './users/users.service.ts';
 import type { User } from './users/users.types.ts';
 
@@ -46,6 +46,7 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
   });
   const throttle = createLoginThrottle(ports.attempts ?? memoryAttemptStore(clock), { maxFailures: settings.loginMaxFailures ?? 10 });
   const credentials = createCredentialsService({ store, clock, users, sessions, throttle, registration: settings.registration });
+  credentials.useInvitationRedeemer(invitationRedeemer(clock));
   // Session tokens carry their own prefix, so their verifier answers "not mine" without a query.
   const verifiers: CredentialVerifier[] = [sessions.verifier, apiKeyVerifier(apiKeys)];
   const authenticate = withActorGroups(createAuthenticator(verifiers), (userId) => store.groups.namesOfUser(userId));

@@ -296,7 +296,7 @@ describe.each(dialects)('credentials core on %s', (dialect) => {
 });
 
 describe.each(dialects)('registration modes on %s', (dialect) => {
-  it('refuses when closed, and when invite-only without an invitation or a redeemer', async () => {
+  it('refuses when closed, and when invite-only without a valid invitation', async () => {
     const closed = await buildTestCore(dialect, { registration: 'closed' });
     const invite = await buildTestCore(dialect, { registration: 'invite' });
     try {
@@ -306,7 +306,7 @@ describe.each(dialects)('registration modes on %s', (dialect) => {
         message: 'Registration is closed',
       });
       expect((await failure(invite.core.credentials.register(input))).message).toBe('Registration needs an invitation');
-      expect((await failure(invite.core.credentials.register({ ...input, invitation: 'tok' }))).message).toMatch(/not available/);
+      expect((await failure(invite.core.credentials.register({ ...input, invitation: 'tok-unknown-123' }))).message).toMatch(/invalid/);
       expect(await closed.core.users.count()).toBe(0);
       expect(await invite.core.users.count()).toBe(0);
     } finally {
@@ -340,6 +340,25 @@ describe.each(dialects)('registration modes on %s', (dialect) => {
         ['good', 'a@example.com'],
       ]);
       expect((await t.core.users.findById(user.id))?.company).toBe('Invited Co');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('registers through a real invitation: one user, one membership, the token single-use', async () => {
+    const t = await buildTestCore(dialect, { registration: 'invite' });
+    try {
+      const owner = await t.core.users.createTrusted({ email: 'owner@example.com', isSuperuser: true });
+      const actor = { user: owner, credential: { kind: 'api_key' as const, id: 'test', scopes: ['read', 'write', 'admin'] as const } };
+      const org = await t.core.orgs.create(actor, { slug: 'invited', name: 'Invited' });
+      const { token } = await t.core.invitations.create(actor, org.id, { email: 'new@example.com', role: 'worker' });
+      const input = { email: 'New@example.com', password: 'a good passphrase', invitation: token };
+      const user = await t.core.credentials.register(input);
+      const membership = await t.core.memberships.find(user.id, org.id);
+      expect(membership).toMatchObject({ role: 'worker', isActive: true, invitedBy: owner.id });
+      const again = await failure(t.core.credentials.register({ ...input, email: 'new@example.com', invitation: token }));
+      expect(again.code).not.toBeUndefined();
+      expect(await t.core.users.count()).toBe(2);
     } finally {
       await t.close();
     }

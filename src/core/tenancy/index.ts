@@ -1,8 +1,8 @@
 /** The tenancy services, assembled over one Store (see README.md in this folder for the API). */
 import type { Actor } from '../auth/actor.ts';
 import type { AuthOutcome } from '../auth/authenticate.ts';
-import type { Clock } from '../clock.ts';
-import type { Store } from '../ports.ts';
+import { type Clock, isoNow } from '../clock.ts';
+import type { InvitationRedeemer, Store } from '../ports.ts';
 import { createGroupsService, createRolesService } from './groups.service.ts';
 import { createInvitationsService } from './invitations.service.ts';
 import { createMembershipsService } from './memberships.service.ts';
@@ -44,3 +44,26 @@ export function withActorGroups(
 export * from './roles.ts';
 export type * from './types.ts';
 export { orgRoles, projectRoles } from './types.ts';
+
+/**
+ * The redeemer invite-only registration asks (REGISTRATION=invite): consumes the invitation and
+ * records the membership inside the registration transaction, so user, membership and consumed
+ * invitation land together or not at all.
+ */
+export function invitationRedeemer(clock: Clock): InvitationRedeemer {
+  return {
+    async redeem(token, email, { user, store }) {
+      const grant = await createInvitationsService({ store, clock }).redeem(token, email);
+      if (!grant) return undefined;
+      await store.memberships.insert({
+        userId: user.id,
+        orgId: grant.orgId,
+        role: grant.role,
+        isActive: true,
+        joinedAt: isoNow(clock),
+        invitedBy: grant.invitedBy,
+      });
+      return grant;
+    },
+  };
+}

@@ -2,8 +2,8 @@
  * ZenML's `POST /auth/login`: a password login (`username` + `password`) or an API-key exchange
  * (`password` = the key, no username), answered with a short-lived bearer token.
  *
- * Until the shared login/session service lands, the token is a one-hour API key minted for the
- * principal (`issueAccessToken`); that function is the only place to change at merge.
+ * Password logins go through `core.credentials.loginWithPassword` (throttled, shared by every
+ * surface); the token is a one-hour API key minted for the principal (`issueAccessToken`).
  */
 import type { Scope } from '../../core/auth/actor.ts';
 import { addSeconds, isoNow } from '../../core/clock.ts';
@@ -32,14 +32,17 @@ const INVALID_LOGIN = 'Invalid username or password.';
 const INVALID_KEY = 'Invalid API key.';
 
 /** Throws 401 AppErrors; `Password expired` only once the password itself was right (DESIGN §6). */
-export async function login(core: Core, form: { username?: string | undefined; password: string }): Promise<TokenResponse> {
+export async function login(core: Core, form: { username?: string | undefined; password: string; ip?: string }): Promise<TokenResponse> {
   if (!form.username) {
     const outcome = await core.authenticate(form.password);
     if (!outcome.ok) throw new AppError('CREDENTIALS_INVALID', INVALID_KEY);
     return issueAccessToken(core, outcome.actor.user, outcome.actor.credential.scopes);
   }
-  const outcome = await core.users.verifyLogin(form.username, form.password);
-  if (outcome.ok) return issueAccessToken(core, outcome.user);
-  if (outcome.reason === 'password_expired') throw new AppError('PASSWORD_EXPIRED', 'Password expired');
-  throw new AppError('CREDENTIALS_INVALID', INVALID_LOGIN);
+  // The shared, throttled password login (one argon2 verify for unknown accounts too).
+  try {
+    return issueAccessToken(core, await core.credentials.loginWithPassword(form.username, form.password, { ip: form.ip }));
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'CREDENTIALS_INVALID') throw new AppError('CREDENTIALS_INVALID', INVALID_LOGIN);
+    throw err;
+  }
 }

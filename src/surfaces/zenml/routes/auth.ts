@@ -26,7 +26,7 @@ export const zenmlAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, {
         req.body instanceof FormBody ? Object.fromEntries([...req.body.fields.keys()].map((k) => [k, (req.body as FormBody).get(k)])) : {};
       const form = validateParams(LoginForm, fields, 'body');
       throwIfInvalid(form);
-      const token = await login(core, form.value as { username?: string; password: string });
+      const token = await login(core, { ...(form.value as { username?: string; password: string }), ip: req.ip });
       return reply.header('cache-control', 'no-store').send(token);
     },
   );
