@@ -4,6 +4,7 @@ import { requireActor } from '../../http/auth.ts';
 import { methodNotAllowed } from '../../http/methods.ts';
 import type { Surface, SurfaceOptions } from '../types.ts';
 import { problem, sendProblem } from './errors.ts';
+import { nativeTenancyRoutes } from './routes/tenancy.ts';
 import { nativeUserRoutes } from './routes/users.ts';
 import { Problem, UserResponse } from './schemas/users.ts';
 
@@ -28,6 +29,7 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
     }),
   );
   await app.register(nativeUserRoutes, { core: opts.core, config: opts.config, publicUrl: opts.publicUrl });
+  await app.register(nativeTenancyRoutes, { core: opts.core, config: opts.config, publicUrl: opts.publicUrl });
   const notAllowed = (req: Parameters<typeof problem>[0], reply: Parameters<typeof problem>[1]) =>
     problem(req, reply, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed`);
   methodNotAllowed(app, '/users', ['GET', 'POST'], notAllowed);
