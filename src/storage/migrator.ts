@@ -2,7 +2,7 @@
  * Migrations are imported statically (not scanned from a folder), so the program runs the same
  * from any working directory and from a bundle.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0003 from './migrations/0003_tenancy.ts';
 import type { MigrationContext } from './migrations/context.ts';
@@ -34,14 +34,26 @@ class StaticProvider implements MigrationProvider {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export function createMigrator(db: Kysely<any>, ctx: MigrationContext): Migrator {
-  return new Migrator({ db, provider: new StaticProvider(ctx) });
+export function createMigrator(db: Kysely<any>, ctx: MigrationContext, schema?: string): Migrator {
+  return new Migrator({ db, provider: new StaticProvider(ctx), ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+/**
+ * Kysely looks for its bookkeeping tables in every schema of a PostgreSQL database, so a
+ * database holding several Roster schemas (tests, side-by-side installs) would find another
+ * schema's tables and skip creating its own. Naming the current schema keeps each to its own.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+async function migratorFor(db: Kysely<any>, ctx: MigrationContext): Promise<Migrator> {
+  if (ctx.dialect !== 'postgres') return createMigrator(db, ctx);
+  const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return createMigrator(db, ctx, r.rows[0]?.schema);
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): Promise<string[]> {
-  const { error, results } = await createMigrator(db, ctx).migrateToLatest();
+  const { error, results } = await (await migratorFor(db, ctx)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -52,6 +64,6 @@ export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): P
 /** True when every known migration has been applied. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrationsApplied(db: Kysely<any>, ctx: MigrationContext): Promise<boolean> {
-  const list = await createMigrator(db, ctx).getMigrations();
+  const list = await (await migratorFor(db, ctx)).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }
