@@ -33,27 +33,23 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export function createMigrator(db: Kysely<any>, ctx: MigrationContext, schema?: string): Migrator {
-  return new Migrator({ db, provider: new StaticProvider(ctx), ...(schema ? { migrationTableSchema: schema } : {}) });
-}
-
 /**
- * Kysely looks for its bookkeeping tables in every schema of a PostgreSQL database, so a
- * database holding several Roster schemas (tests, side-by-side installs) would find another
- * schema's tables and skip creating its own. Naming the current schema keeps each to its own.
+ * On PostgreSQL the bookkeeping tables live in the connection's current schema, named explicitly:
+ * without it Kysely looks for `kysely_migration` in every schema of the database and, finding
+ * another schema's copy (parallel test schemas, a second deployment), never creates its own.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-async function migratorFor(db: Kysely<any>, ctx: MigrationContext): Promise<Migrator> {
-  if (ctx.dialect !== 'postgres') return createMigrator(db, ctx);
+export async function createMigrator(db: Kysely<any>, ctx: MigrationContext): Promise<Migrator> {
+  if (ctx.dialect !== 'postgres') return new Migrator({ db, provider: new StaticProvider(ctx) });
   const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return createMigrator(db, ctx, r.rows[0]?.schema);
+  const schema = r.rows[0]?.schema;
+  return new Migrator({ db, provider: new StaticProvider(ctx), ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): Promise<string[]> {
-  const { error, results } = await (await migratorFor(db, ctx)).migrateToLatest();
+  const { error, results } = await (await createMigrator(db, ctx)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -64,6 +60,6 @@ export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): P
 /** True when every known migration has been applied. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrationsApplied(db: Kysely<any>, ctx: MigrationContext): Promise<boolean> {
-  const list = await (await migratorFor(db, ctx)).getMigrations();
+  const list = await (await createMigrator(db, ctx)).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

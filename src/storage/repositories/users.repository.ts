@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Visibility } from '../../core/policy/visibility.ts';
 import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult } from '../../core/query/model.ts';
@@ -17,6 +17,7 @@ import {
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
 import { mapUniqueViolation } from '../unique-violation.ts';
+import { orgMembersJoin } from '../visibility-plan.ts';
 
 export function usersRepository(db: Kysely<Database>, dialect: DialectName): UsersRepository {
   const one = async (q: Promise<import('../schema.ts').UserRow | undefined>): Promise<User | undefined> => {
@@ -65,7 +66,16 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
     },
     async list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>> {
       const keys = fullSort(request.sort);
-      let q = base().where((eb) => compileVisibility(eb, visibility));
+      const join = orgMembersJoin(visibility, keys);
+      const from = join
+        ? (db
+            .selectFrom('users')
+            // `+ 0` keeps the join a nested loop driven by the memberships index, in its order
+            // (PostgreSQL would otherwise merge-join along users_pkey from the first user on).
+            .innerJoin('memberships as vm', (j) => j.on(sql<SqlBool>`users.id = vm.user_id + 0`).on('vm.org_id', '=', join.orgId))
+            .selectAll('users') as unknown as ReturnType<typeof base>)
+        : base();
+      let q = from.where((eb) => compileVisibility(eb, join ? join.rest : visibility));
       if (request.filter) {
         const filter = request.filter;
         q = q.where((eb) => compileFilter(eb, filter, dialect));
@@ -74,9 +84,11 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const page = request.page;
       if (page.kind === 'cursor' && page.after) {
         const values = decodeCursor(page.after, keys.length);
-        q = q.where((eb) => compileKeyset(eb, keys, values));
+        // Ordered by id alone when joined: the bound goes on the driving index, so its scan starts at the cursor.
+        if (join) q = q.where(sql.ref('vm.user_id'), keys[0]?.direction === 'desc' ? '<' : '>', values[0]);
+        else q = q.where((eb) => compileKeyset(eb, keys, values));
       }
-      for (const k of keys) q = q.orderBy(sql.ref(sortColumn(k.field)), k.direction);
+      for (const k of keys) q = q.orderBy(sql.ref(join && k.field === 'id' ? 'vm.user_id' : sortColumn(k.field)), k.direction);
       let limit: number | undefined;
       if (page.kind === 'offset') {
         limit = page.limit;
