@@ -185,4 +185,27 @@ describe.each(dialects)('native /v1 tenancy routes on %s', (dialect) => {
     expect((await call(p.key, 'POST', '/users', { email: `made2-${Date.now()}@example.com` })).statusCode).toBe(201);
     expect((await call(p.key, 'GET', '/users?limit=1&with_total=true')).json().total).toBe(await t.core.users.count());
   });
+  it('documents every tenancy route in the OpenAPI document', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of [
+      '/v1/orgs',
+      '/v1/orgs/{org}',
+      '/v1/orgs/{org}/members',
+      '/v1/orgs/{org}/members/{userId}',
+      '/v1/orgs/{org}/invitations',
+      '/v1/orgs/{org}/invitations/{invitationId}',
+      '/v1/orgs/{org}/invitations/{invitationId}/resend',
+      '/v1/invitations/accept',
+      '/v1/orgs/{org}/projects',
+      '/v1/projects/{id}',
+      '/v1/projects/{id}/members',
+      '/v1/projects/{id}/members/{userId}',
+      '/v1/groups',
+      '/v1/groups/{id}',
+      '/v1/users/{id}/groups',
+      '/v1/roles',
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+  });
 });
