@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/core/ids.ts';
+import { createCore } from '../../src/core/index.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { actorFor, countingStore, principal } from './helpers.ts';
@@ -59,14 +59,25 @@ describe.each(dialects)('groups and roles (core) on %s', (dialect) => {
     expect(roles.map((r) => r.name)).toEqual(['Tester', 'Admin']);
   });
 
-  it('authenticating an API key reads key, user and groups in one query', async () => {
+  it('authenticating an API key (every /me) costs one query, groups included', async () => {
     const p = await principal(t);
     await t.core.groups.setUserGroups(p.user.id, ['user', 'worker']);
     const counted = countingStore(t);
-    const first = await counted.store.apiKeys.findBySecretHash(sha256Hex(p.key));
-    expect(counted.queries()).toBe(1);
-    expect(first?.groups.sort()).toEqual(['user', 'worker']);
-    expect(first?.user.id).toBe(p.user.id);
+    const core = createCore(counted.store, t.core.settings);
+    await core.authenticate(p.key); // the first use also records last_used_at (once a minute)
+    await new Promise((r) => setTimeout(r, 20));
+    const before = counted.queries();
+    const outcome = await core.authenticate(p.key);
+    expect(counted.queries() - before).toBe(1);
+    expect(outcome.ok && [...(outcome.actor.groups ?? [])].sort()).toEqual(['user', 'worker']);
+    // a verifier that does not read groups gets them filled once
+    core.verifiers.unshift(async (secret) =>
+      secret === 'session-x'
+        ? { ok: true, actor: { user: p.user, credential: { kind: 'session', id: 's', scopes: ['read'] } } }
+        : undefined,
+    );
+    const viaSession = await core.authenticate('session-x');
+    expect(viaSession.ok && viaSession.actor.groups).toEqual(['user', 'worker']);
   });
 
   it('only admins manage groups', async () => {
