@@ -129,14 +129,16 @@ class FilterCompiler {
     const eb = this.eb;
     switch (node.kind) {
       case 'and':
-        return node.children.length === 0 ? TRUE : eb.and(node.children.map((c) => this.compile(c)));
       case 'or':
-        return node.children.length === 0 ? FALSE : eb.or(node.children.map((c) => this.compile(c)));
+        if (!Array.isArray(node.children)) throw invalid('', `${node.kind} needs a list of conditions`);
+        if (node.children.length === 0) return node.kind === 'and' ? TRUE : FALSE;
+        return node.kind === 'and' ? eb.and(node.children.map((c) => this.compile(c))) : eb.or(node.children.map((c) => this.compile(c)));
       case 'not':
         return eb.not(this.compile(node.child));
       case 'isNull':
         return eb(this.ref(node.field), 'is', null);
       case 'cmp': {
+        if (!Object.hasOwn(SQL_OPS, node.op)) throw invalid(node.field, `unknown operator ${JSON.stringify(node.op)}`);
         if (node.value === null) {
           if (node.op === '==') return eb(this.ref(node.field), 'is', null);
           if (node.op === '!=') return eb(this.ref(node.field), 'is not', null);
@@ -186,10 +188,16 @@ class FilterCompiler {
       }
       case 'search':
         return this.search(node.terms, node.fields);
+      default:
+        // only reachable from untyped input; refused rather than compiled into nonsense
+        throw invalid('', `unknown filter node ${JSON.stringify((node as { kind?: unknown }).kind)}`);
     }
   }
 
   private search(terms: string[], fields: string[]): Bool {
+    if (!Array.isArray(terms) || !Array.isArray(fields) || !terms.every((t) => typeof t === 'string')) {
+      throw invalid('', 'search terms must be texts');
+    }
     if (terms.length === 0) return TRUE;
     if (fields.length === 0) return FALSE;
     for (const f of fields) if (!isText(f)) throw invalid(f, `${f} is not text`);

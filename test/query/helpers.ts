@@ -10,6 +10,7 @@ import { type DbHandle, openDatabase } from '../../src/storage/db.ts';
 import { userColumns } from '../../src/storage/mappers.ts';
 import { migrateToLatest } from '../../src/storage/migrator.ts';
 import { usersRepository } from '../../src/storage/repositories/users.repository.ts';
+import type { NewUserRow } from '../../src/storage/schema.ts';
 import { createTestDatabase, type TestDialect } from '../helpers/dialects.ts';
 
 /** The canonical fields the tests filter and sort on, with the values rows carry. */
@@ -58,12 +59,13 @@ export async function openQueryDb(dialect: TestDialect): Promise<QueryDb> {
   };
 }
 
+let inserted = 0;
+
 /** Inserts the rows (without ids) and returns them with the ids the database gave them. */
 export async function insertRows(handle: DbHandle, rows: Omit<Row, 'id'>[]): Promise<Row[]> {
   const out: Row[] = [];
-  let n = 0;
   for (const r of rows) {
-    n++;
+    const n = ++inserted;
     const record: Record<string, unknown> = {
       uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       ref: `user_test${String(n).padStart(10, '0')}`,
@@ -78,13 +80,12 @@ export async function insertRows(handle: DbHandle, rows: Omit<Row, 'id'>[]): Pro
     for (const [field, value] of Object.entries(r)) {
       record[(userColumns as Record<string, string>)[field] as string] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
     }
-    // biome-ignore lint/suspicious/noExplicitAny: raw test rows
-    const inserted = await handle.db
+    const row = await handle.db
       .insertInto('users')
-      .values(record as any)
+      .values(record as unknown as NewUserRow)
       .returning('id')
       .executeTakeFirstOrThrow();
-    out.push({ id: inserted.id, ...r });
+    out.push({ id: row.id, ...r });
   }
   return out;
 }
