@@ -34,8 +34,13 @@ import type { Database } from './schema.ts';
 type EB = ExpressionBuilder<Database, 'users'>;
 type Bool = Expression<SqlBool>;
 
-const TRUE = sql<SqlBool>`1 = 1`;
-const FALSE = sql<SqlBool>`1 = 0`;
+const TRUE = sql<SqlBool>`(1 = 1)`;
+const FALSE = sql<SqlBool>`(1 = 0)`;
+
+/** A raw condition, parenthesised so `not`, `and` and `or` around it cannot rebind its parts. */
+function cond(strings: TemplateStringsArray, ...values: unknown[]): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql<SqlBool>(strings, ...values)})`;
+}
 
 function invalid(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `filter: ${message}`, { issues: [{ field: 'filter', kind: 'invalid', message, input: field }] });
@@ -124,14 +129,16 @@ class FilterCompiler {
     const eb = this.eb;
     switch (node.kind) {
       case 'and':
-        return node.children.length === 0 ? TRUE : eb.and(node.children.map((c) => this.compile(c)));
       case 'or':
-        return node.children.length === 0 ? FALSE : eb.or(node.children.map((c) => this.compile(c)));
+        if (!Array.isArray(node.children)) throw invalid('', `${node.kind} needs a list of conditions`);
+        if (node.children.length === 0) return node.kind === 'and' ? TRUE : FALSE;
+        return node.kind === 'and' ? eb.and(node.children.map((c) => this.compile(c))) : eb.or(node.children.map((c) => this.compile(c)));
       case 'not':
         return eb.not(this.compile(node.child));
       case 'isNull':
         return eb(this.ref(node.field), 'is', null);
       case 'cmp': {
+        if (!Object.hasOwn(SQL_OPS, node.op)) throw invalid(node.field, `unknown operator ${JSON.stringify(node.op)}`);
         if (node.value === null) {
           if (node.op === '==') return eb(this.ref(node.field), 'is', null);
           if (node.op === '!=') return eb(this.ref(node.field), 'is not', null);
@@ -140,18 +147,15 @@ class FilterCompiler {
         const ordered = node.op !== '==' && node.op !== '!=';
         if (node.caseInsensitive && isText(node.field)) {
           const v = this.value(node.field, node.value) as string;
-          return this.known(
-            node.field,
-            sql<SqlBool>`${this.lowered(node.field, ordered)} ${sql.raw(SQL_OPS[node.op])} ${this.lowerParam(v)}`,
-          );
+          return this.known(node.field, cond`${this.lowered(node.field, ordered)} ${sql.raw(SQL_OPS[node.op])} ${this.lowerParam(v)}`);
         }
         const lhs = this.sortable(node.field);
-        return this.known(node.field, sql<SqlBool>`${lhs} ${sql.raw(SQL_OPS[node.op])} ${this.value(node.field, node.value)}`);
+        return this.known(node.field, cond`${lhs} ${sql.raw(SQL_OPS[node.op])} ${this.value(node.field, node.value)}`);
       }
       case 'in': {
         const values = node.values.filter((v) => v !== null).map((v) => this.value(node.field, v));
         const parts: Bool[] = [];
-        if (values.length > 0) parts.push(this.known(node.field, sql<SqlBool>`${this.sortable(node.field)} in (${sql.join(values)})`));
+        if (values.length > 0) parts.push(this.known(node.field, cond`${this.sortable(node.field)} in (${sql.join(values)})`));
         if (node.values.includes(null)) parts.push(eb(this.ref(node.field), 'is', null));
         return parts.length === 0 ? FALSE : eb.or(parts);
       }
@@ -159,7 +163,7 @@ class FilterCompiler {
         const col = this.sortable(node.field);
         const low = this.value(node.field, node.low);
         const high = this.value(node.field, node.high);
-        return this.known(node.field, sql<SqlBool>`${col} >= ${low} and ${col} <= ${high}`);
+        return this.known(node.field, cond`${col} >= ${low} and ${col} <= ${high}`);
       }
       case 'contains':
       case 'startsWith':
@@ -170,26 +174,30 @@ class FilterCompiler {
         const hay = node.caseInsensitive ? this.lowered(node.field, false) : this.ref(node.field);
         const needle = node.caseInsensitive ? this.lowerParam(node.value) : sql`${node.value}`;
         let test: RawBuilder<SqlBool>;
-        if (node.kind === 'contains') test = sql<SqlBool>`${this.find(hay, needle)} > 0`;
+        if (node.kind === 'contains') test = cond`${this.find(hay, needle)} > 0`;
         else if (this.dialect === 'postgres') {
           test =
-            node.kind === 'startsWith'
-              ? sql<SqlBool>`starts_with(${hay}, ${needle})`
-              : sql<SqlBool>`right(${hay}, char_length(${needle})) = ${needle}`;
+            node.kind === 'startsWith' ? cond`starts_with(${hay}, ${needle})` : cond`right(${hay}, char_length(${needle})) = ${needle}`;
         } else {
           test =
             node.kind === 'startsWith'
-              ? sql<SqlBool>`substr(${hay}, 1, length(${needle})) = ${needle}`
-              : sql<SqlBool>`substr(${hay}, -length(${needle})) = ${needle}`;
+              ? cond`substr(${hay}, 1, length(${needle})) = ${needle}`
+              : cond`substr(${hay}, -length(${needle})) = ${needle}`;
         }
         return this.known(node.field, test);
       }
       case 'search':
         return this.search(node.terms, node.fields);
+      default:
+        // only reachable from untyped input; refused rather than compiled into nonsense
+        throw invalid('', `unknown filter node ${JSON.stringify((node as { kind?: unknown }).kind)}`);
     }
   }
 
   private search(terms: string[], fields: string[]): Bool {
+    if (!Array.isArray(terms) || !Array.isArray(fields) || !terms.every((t) => typeof t === 'string')) {
+      throw invalid('', 'search terms must be texts');
+    }
     if (terms.length === 0) return TRUE;
     if (fields.length === 0) return FALSE;
     for (const f of fields) if (!isText(f)) throw invalid(f, `${f} is not text`);
@@ -200,19 +208,17 @@ class FilterCompiler {
     if (indexed.length > 0 && this.dialect === 'sqlite') {
       const columns = `{${fields.map((f) => ftsColumns[f]).join(' ')}}`;
       const match = indexed.map((t) => `${columns} : ${ftsPhrase(t)}`).join(' AND ');
-      parts.push(sql<SqlBool>`${sql.ref('users.id')} in (select rowid from users_fts where users_fts match ${match})`);
+      parts.push(cond`${sql.ref('users.id')} in (select rowid from users_fts where users_fts match ${match})`);
     } else {
       for (const t of indexed) {
         const pattern = `%${escapeLike(t)}%`;
         parts.push(
-          this.eb.or(
-            fields.map((f) => this.known(f, sql<SqlBool>`${this.lowered(f, false)} like ${this.lowerParam(pattern)} escape '\\'`)),
-          ),
+          this.eb.or(fields.map((f) => this.known(f, cond`${this.lowered(f, false)} like ${this.lowerParam(pattern)} escape '\\'`))),
         );
       }
     }
     for (const t of scanned) {
-      parts.push(this.eb.or(fields.map((f) => this.known(f, sql<SqlBool>`${this.find(this.lowered(f, false), this.lowerParam(t))} > 0`))));
+      parts.push(this.eb.or(fields.map((f) => this.known(f, cond`${this.find(this.lowered(f, false), this.lowerParam(t))} > 0`))));
     }
     return this.eb.and(parts);
   }
@@ -323,18 +329,18 @@ export function compileKeyset(eb: EB, keys: SortKey[], values: Scalar[], dialect
   const oneWay = keys.every((k) => k.direction === (keys[0] as SortKey).direction);
   if (oneWay && keys.every((k) => !nullableUserFields.has(k.field))) {
     const op = (keys[0] as SortKey).direction === 'asc' ? '>' : '<';
-    return sql<SqlBool>`(${sql.join(cols)}) ${sql.raw(op)} (${sql.join(values)})`;
+    return cond`(${sql.join(cols)}) ${sql.raw(op)} (${sql.join(values)})`;
   }
   const nullable = (i: number) => nullableUserFields.has((keys[i] as SortKey).field);
   const equal = (i: number): Bool =>
-    values[i] === null ? eb(cols[i] as RawBuilder<unknown>, 'is', null) : sql<SqlBool>`${cols[i]} = ${values[i]}`;
+    values[i] === null ? eb(cols[i] as RawBuilder<unknown>, 'is', null) : cond`${cols[i]} = ${values[i]}`;
   const after = (i: number): Bool => {
     const k = keys[i] as SortKey;
     const v = values[i] as Scalar;
     const col = cols[i] as RawBuilder<unknown>;
-    if (k.direction === 'asc') return v === null ? eb(col, 'is not', null) : sql<SqlBool>`${col} > ${v}`;
+    if (k.direction === 'asc') return v === null ? eb(col, 'is not', null) : cond`${col} > ${v}`;
     if (v === null) return FALSE;
-    const below = sql<SqlBool>`${col} < ${v}`;
+    const below = cond`${col} < ${v}`;
     return nullable(i) ? eb.or([below, eb(col, 'is', null)]) : below;
   };
   const ors: Bool[] = keys.map((_, i) => eb.and([...keys.slice(0, i).map((_k, j) => equal(j)), after(i)]));
@@ -342,13 +348,7 @@ export function compileKeyset(eb: EB, keys: SortKey[], values: Scalar[], dialect
   const v0 = values[0] as Scalar;
   // the leading bound: every later row has first key >= v0 (asc) or <= v0 (desc, NOT NULL column)
   const lead =
-    v0 === null
-      ? undefined
-      : first.direction === 'asc'
-        ? sql<SqlBool>`${cols[0]} >= ${v0}`
-        : nullable(0)
-          ? undefined
-          : sql<SqlBool>`${cols[0]} <= ${v0}`;
+    v0 === null ? undefined : first.direction === 'asc' ? cond`${cols[0]} >= ${v0}` : nullable(0) ? undefined : cond`${cols[0]} <= ${v0}`;
   return lead ? eb.and([lead, eb.or(ors)]) : eb.or(ors);
 }
 

@@ -23,6 +23,8 @@ export interface SeedOptions {
   membersPerOrg?: number;
   /** seed of the name generator, so two runs produce the same people (default 1) */
   seed?: number;
+  /** drop the users indexes for the load and rebuild them after (default: from 50,000 users on) */
+  rebuildIndexes?: boolean;
   onProgress?: (p: SeedProgress) => void;
 }
 
@@ -232,7 +234,7 @@ export async function seedDatabase(handle: DbHandle, opts: SeedOptions): Promise
     return await handle.db.transaction().execute(async (trx) => {
       const insert = handle.dialect === 'sqlite' ? sqliteInsert(trx) : postgresInsert(trx);
       const scoped = { ...handle, db: trx };
-      if (opts.users < REBUILD_FROM) return seed(insert, scoped, opts);
+      if (!(opts.rebuildIndexes ?? opts.users >= REBUILD_FROM)) return seed(insert, scoped, opts);
       if (handle.dialect === 'postgres') await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
       const saved = await savedUsersDdl(trx, handle.dialect);
       for (const o of saved) await sql.raw(o.drop).execute(trx);

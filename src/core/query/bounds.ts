@@ -13,7 +13,9 @@ export type BoundsViolation =
   | { kind: 'inValues'; limit: number }
   | { kind: 'stringLength'; limit: number }
   | { kind: 'searchTerms'; limit: number }
-  | { kind: 'badString' };
+  | { kind: 'badString' }
+  /** not a tree the model knows (only reachable from untyped input) */
+  | { kind: 'malformed' };
 
 // With the `u` flag a surrogate pair is one astral code point, so only lone halves match.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -37,12 +39,14 @@ export function findBoundsViolation(root: FilterNode): BoundsViolation | undefin
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [FilterNode, number];
     nodes++;
+    if (node === null || typeof node !== 'object') return { kind: 'malformed' };
     if (nodes > queryLimits.maxNodes) return { kind: 'nodes', limit: queryLimits.maxNodes };
     if (depth > queryLimits.maxDepth) return { kind: 'depth', limit: queryLimits.maxDepth };
     let bad: BoundsViolation | undefined;
     switch (node.kind) {
       case 'and':
       case 'or':
+        if (!Array.isArray(node.children)) return { kind: 'malformed' };
         if (node.children.length > queryLimits.maxNodes) return { kind: 'nodes', limit: queryLimits.maxNodes };
         for (const c of node.children) stack.push([c, depth + 1]);
         break;
@@ -53,6 +57,7 @@ export function findBoundsViolation(root: FilterNode): BoundsViolation | undefin
         bad = checkScalar(node.value);
         break;
       case 'in':
+        if (!Array.isArray(node.values)) return { kind: 'malformed' };
         if (node.values.length > queryLimits.maxInValues) return { kind: 'inValues', limit: queryLimits.maxInValues };
         for (const v of node.values) bad ??= checkScalar(v);
         break;
@@ -67,6 +72,7 @@ export function findBoundsViolation(root: FilterNode): BoundsViolation | undefin
       case 'isNull':
         break;
       case 'search':
+        if (!Array.isArray(node.terms) || !Array.isArray(node.fields)) return { kind: 'malformed' };
         if (node.terms.length > queryLimits.maxSearchTerms) return { kind: 'searchTerms', limit: queryLimits.maxSearchTerms };
         for (const t of node.terms) bad ??= checkScalar(t);
         break;
@@ -91,6 +97,8 @@ export function describeViolation(v: BoundsViolation): string {
       return `search has too many terms (at most ${v.limit})`;
     case 'badString':
       return 'value contains characters that cannot be stored (NUL or a lone surrogate)';
+    case 'malformed':
+      return 'expression is malformed';
   }
 }
 

@@ -44,6 +44,10 @@ function refuse(message: string): never {
 const COMPARE_OPS = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const ORDER: Record<string, CompareOp> = { gt: '>', ge: '>=', lt: '<', le: '<=' };
 
+// sticky (`y`) patterns match at lastIndex without copying the rest of the text
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.:$-])/y;
+const WORD = /[A-Za-z][\w.:$-]*/y;
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -67,13 +71,15 @@ function tokenize(text: string): Token[] {
       tokens.push({ k: 'string', value: value as string, pos: i });
       i = j + 1;
     } else {
-      const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.:$-])/.exec(text.slice(i));
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
       if (m) {
         tokens.push({ k: 'number', value: Number(m[0]), pos: i });
         i += m[0].length;
         continue;
       }
-      const w = /^[A-Za-z][\w.:$-]*/.exec(text.slice(i));
+      WORD.lastIndex = i;
+      const w = WORD.exec(text);
       if (!w) refuse(`unexpected character '${c}' at position ${i}`);
       tokens.push({ k: 'word', text: w[0], pos: i });
       i += w[0].length;
@@ -180,9 +186,9 @@ function compile(text: string, options: ScimFilterOptions): FilterNode {
   const unary = (prefix: string | undefined, depth: number): FilterNode => {
     if (depth > queryLimits.maxDepth) refuse(describeViolation({ kind: 'depth', limit: queryLimits.maxDepth }));
     const t = peek();
-    if (isWord(t, 'not') && tokens[at + 1]?.k === '(') {
+    if (isWord(t, 'not')) {
       next();
-      next();
+      expect('(', "'(' after 'not'");
       const inner = orExpression(prefix, depth + 1);
       expect(')', "')'");
       return { kind: 'not', child: inner };
