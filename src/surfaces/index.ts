@@ -5,6 +5,7 @@
  */
 import { nativeSurface } from './native/index.ts';
 import { overplaneSurface } from './overplane/index.ts';
+import { testmoSurface } from './testmo/index.ts';
 import type { Surface } from './types.ts';
 
-export const surfaces: Surface[] = [nativeSurface, overplaneSurface];
+export const surfaces: Surface[] = [nativeSurface, overplaneSurface, testmoSurface];
