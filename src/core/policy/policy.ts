@@ -91,7 +91,6 @@ const removeMember: Rule['decide'] = (actor, r) => {
   return allow;
 };
 
-
 const manageProject: Rule['decide'] = (actor, r) => {
   if (isAdmin(actor)) return allow;
   const standing = r.org ? orgStanding(actor, r.org, r.membership) : undefined;
