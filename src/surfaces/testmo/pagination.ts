@@ -3,6 +3,7 @@
  * per_page, total, result`. An empty result (no rows at all) has `page` and `last_page` null; a
  * page past the end keeps the requested `page`, has `next_page` null and `prev_page` the last page.
  */
+import { buildListRequest } from '../../core/query/list-request.ts';
 import type { ListRequest } from '../../core/query/model.ts';
 import type { PageParams } from './params.ts';
 
@@ -16,13 +17,16 @@ export interface PageEnvelope<T> {
   result: T[];
 }
 
+/** Testmo documents no filters or sorts for users: none are allowed. */
+const noFields = { filter: {}, sort: {} };
+
 /** The query-model request for one page of users ordered by id, with the total. */
 export function pageRequest({ page, perPage }: PageParams): ListRequest {
-  return {
-    sort: [{ field: 'id', direction: 'asc' }],
-    page: { kind: 'offset', offset: (page - 1) * perPage, limit: perPage },
-    withTotal: true,
-  };
+  return buildListRequest(
+    noFields,
+    { page: { kind: 'offset', offset: (page - 1) * perPage, limit: perPage }, withTotal: true },
+    { defaultSort: [{ field: 'id', direction: 'asc' }] },
+  );
 }
 
 /** The envelope's numbers for the requested page of `total` rows. */
