@@ -7,8 +7,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { requireActor } from '../../http/auth.ts';
 import { methodNotAllowed } from '../../http/methods.ts';
+import { applyRateLimit } from '../../http/rate-limit.ts';
 import type { Surface, SurfaceOptions } from '../types.ts';
-import { refuseCredentials, routeAnswer, sendTestmoError } from './errors.ts';
+import { rateLimited, refuseCredentials, routeAnswer, sendTestmo, sendTestmoError } from './errors.ts';
 import { paths, testmoRoutes } from './routes.ts';
 import { AdminUser, ErrorBody } from './schemas.ts';
 
@@ -16,6 +17,13 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   app.addSchema(AdminUser);
   app.addSchema(ErrorBody);
   app.setErrorHandler((err, req, reply) => sendTestmoError(req, reply, err));
+  // Counted per credential (else per address) before anything else; Testmo documents only 429 + Retry-After.
+  applyRateLimit(app, {
+    name: 'testmo',
+    max: opts.config.RATE_LIMIT_PER_MINUTE,
+    windowMs: 60_000,
+    exceeded: (_req, reply, state) => sendTestmo(reply, rateLimited(state.resetInSeconds)),
+  });
 
   // A wrong method is about the URL, not the caller: answered before authentication.
   for (const path of Object.values(paths)) methodNotAllowed(app, path, ['GET'], routeAnswer('METHOD_NOT_ALLOWED'));

@@ -104,3 +104,26 @@ describe.each(dialects)('testmo errors on %s', (dialect) => {
     }
   });
 });
+
+describe.each(dialects)('testmo rate limit on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(dialect, { RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(async () => t?.close());
+  const call = caller(() => t);
+
+  it('429 with Retry-After in the Testmo body once a credential has used its minute, others unaffected', async () => {
+    const { key } = await t.newUser();
+    for (let i = 0; i < 3; i++) expect((await call({ method: 'GET', url: '/api/v1/user', key })).statusCode).toBe(200);
+    const over = await call({ method: 'GET', url: '/api/v1/user', key });
+    expect(testmoError(over, 429).errors).toEqual({});
+    const retryAfter = Number(over.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // every method of the surface counts against the same bucket
+    testmoError(await call({ method: 'GET', url: '/api/v1/users', key }), 429);
+    // another credential has its own bucket
+    expect((await call({ method: 'GET', url: '/api/v1/users' })).statusCode).toBe(200);
+  });
+});
