@@ -5,7 +5,8 @@
  */
 import { nativeSurface } from './native/index.ts';
 import { overplaneSurface } from './overplane/index.ts';
+import { testmoSurface } from './testmo/index.ts';
 import type { Surface } from './types.ts';
 import { zenmlSurface } from './zenml/index.ts';
 
-export const surfaces: Surface[] = [nativeSurface, overplaneSurface, zenmlSurface];
+export const surfaces: Surface[] = [nativeSurface, overplaneSurface, zenmlSurface, testmoSurface];

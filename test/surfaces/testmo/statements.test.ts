@@ -1,0 +1,75 @@
+/**
+ * `GET /api/v1/users?expands=groups,roles,users` sends a constant number of SQL statements, not one
+ * per row: the app here runs over a Kysely instance that records every statement it executes.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/app.ts';
+import type { Actor } from '../../../src/core/auth/actor.ts';
+import { createCore } from '../../../src/core/index.ts';
+import { createStore } from '../../../src/storage/store.ts';
+import { bearer, buildTestApp, type TestApp } from '../../helpers/app.ts';
+import { dialects } from '../../helpers/dialects.ts';
+import { actorFor } from '../../tenancy/helpers.ts';
+import { addUsersInBulk } from './helpers.ts';
+
+describe.each(dialects)('testmo statement count on %s', (dialect) => {
+  let t: TestApp;
+  let app: FastifyInstance;
+  const statements: string[] = [];
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    // users that reference groups, roles and other users (two creators), then plain bulk users
+    const creators: Actor[] = [await actorFor(t, t.adminKey)];
+    const second = await t.newUser();
+    await t.core.groups.setUserGroups(second.user.id, ['admin']);
+    creators.push(await actorFor(t, second.key));
+    for (let i = 0; i < 120; i++) {
+      const u = await t.core.users.create(creators[i % 2] as Actor, { email: `st${i}x${Date.now()}@example.com` });
+      await t.core.groups.setUserGroups(u.id, i % 2 === 0 ? ['user'] : ['worker']);
+    }
+    await addUsersInBulk(t, 50);
+
+    const recording = t.runtime.handle.db.withPlugin({
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const core = createCore(createStore({ ...t.runtime.handle, db: recording }), {
+      apiKeyDefaultTtlDays: t.config.API_KEY_DEFAULT_TTL_DAYS,
+      registration: t.config.REGISTRATION,
+    });
+    app = await buildApp({ config: t.config, core, migrationsApplied: async () => true, logger: false });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.close();
+  });
+
+  async function statementsFor(url: string): Promise<string[]> {
+    statements.length = 0;
+    const r = await app.inject({ method: 'GET', url, headers: bearer(t.adminKey) });
+    expect(r.statusCode, r.body).toBe(200);
+    return [...statements];
+  }
+
+  it('per_page 15 and per_page 100 cost the same statements: auth, page, count, groups, roles, users', async () => {
+    // warm-up: the API key's last-used stamp is written once per minute at most
+    await statementsFor('/api/v1/users');
+    const expands = 'expands=groups,roles,users';
+    const small = await statementsFor(`/api/v1/users?per_page=15&${expands}`);
+    const large = await statementsFor(`/api/v1/users?per_page=100&${expands}`);
+    const second = await statementsFor(`/api/v1/users?per_page=100&page=2&${expands}`);
+    expect(large).toEqual(small);
+    expect(second).toEqual(small);
+    // 1 credential lookup + page + count + groups + roles + referenced users
+    expect(small).toEqual(Array(6).fill('SelectQueryNode'));
+    // a single user: credential, the user, groups, roles, users
+    expect(await statementsFor(`/api/v1/users/${t.admin.id + 5}?${expands}`)).toHaveLength(5);
+    // without expands=users the users query is not sent
+    expect(await statementsFor('/api/v1/users?per_page=100&expands=groups,roles')).toHaveLength(5);
+  });
+});
