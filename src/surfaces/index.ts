@@ -4,6 +4,7 @@
  * literal `me/`).
  */
 import { nativeSurface } from './native/index.ts';
+import { planeSurface } from './plane/index.ts';
 import type { Surface } from './types.ts';
 
-export const surfaces: Surface[] = [nativeSurface];
+export const surfaces: Surface[] = [nativeSurface, planeSurface];
