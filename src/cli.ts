@@ -1,5 +1,5 @@
 /**
- * `roster <command>`: serve, migrate, users create, keys create|list|revoke.
+ * `roster <command>`: serve, migrate, users create, keys create|list|revoke, seed.
  * Errors print one line to stderr and exit non-zero.
  */
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { AppError } from './core/errors.ts';
 import type { User } from './core/users/users.types.ts';
 import { configOrExit, serve } from './main.ts';
 import { openRuntime } from './runtime.ts';
+import { seedDatabase } from './storage/seed.ts';
 
 const usage = `usage:
   roster serve
@@ -15,7 +16,8 @@ const usage = `usage:
   roster users create --email <email> [--username <name>] [--superuser] [--password-stdin]
   roster keys create --user <username|email> [--name <name>]
   roster keys list --user <username|email>
-  roster keys revoke --user <username|email> --id <key id>`;
+  roster keys revoke --user <username|email> --id <key id>
+  roster seed --users <n> [--orgs <n>] [--members-per-org <n>]`;
 
 class CliError extends Error {}
 
@@ -41,7 +43,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs({
-    args: rest,
+    // `seed` takes its options right after the command; the others have a sub-command first
+    args: command === 'seed' ? argv.slice(1) : rest,
     options: {
       email: { type: 'string' },
       username: { type: 'string' },
@@ -50,9 +53,13 @@ export async function runCli(argv: string[]): Promise<number> {
       user: { type: 'string' },
       name: { type: 'string' },
       id: { type: 'string' },
+      users: { type: 'string' },
+      orgs: { type: 'string' },
+      'members-per-org': { type: 'string' },
     },
     strict: true,
   }).values;
+  if (command === 'seed') return seed(config, args);
   const rt = await openRuntime(config);
   try {
     await bootstrap(rt.core, {
@@ -103,6 +110,42 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     throw new CliError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}\n${usage}`);
+  } finally {
+    await rt.close();
+  }
+}
+
+function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliError(`${flag} must be a non-negative integer`);
+  return Number(value);
+}
+
+/** `roster seed`: bulk-fill the database with generated users, organizations and memberships. */
+async function seed(
+  config: ReturnType<typeof configOrExit>,
+  args: { users?: string; orgs?: string; 'members-per-org'?: string },
+): Promise<number> {
+  const users = count(args.users, '--users');
+  if (users === undefined) throw new CliError(`--users is required\n${usage}`);
+  const orgs = count(args.orgs, '--orgs');
+  const membersPerOrg = count(args['members-per-org'], '--members-per-org');
+  const rt = await openRuntime(config);
+  try {
+    const started = Date.now();
+    const result = await seedDatabase(rt.handle, {
+      users,
+      ...(orgs !== undefined ? { orgs } : {}),
+      ...(membersPerOrg !== undefined ? { membersPerOrg } : {}),
+      onProgress: (p) => {
+        const secs = ((Date.now() - started) / 1000).toFixed(1);
+        process.stderr.write(`seed: ${p.phase} ${p.done}/${p.total} (${secs} s)\n`);
+      },
+    });
+    process.stdout.write(
+      `seeded ${result.users} users, ${result.orgs} organizations, ${result.memberships} memberships in ${(result.ms / 1000).toFixed(1)} s\n`,
+    );
+    return 0;
   } finally {
     await rt.close();
   }

@@ -31,6 +31,8 @@ export const errorCatalogue = {
   SLUG_TAKEN: { status: 409, title: 'Organization slug already in use' },
   ALREADY_MEMBER: { status: 409, title: 'Already a member' },
   NAME_TAKEN: { status: 409, title: 'Name already in use' },
+  IDEMPOTENCY_KEY_REUSED: { status: 400, title: 'Idempotency key already used with other parameters' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this idempotency key is still in progress' },
   PRECONDITION_FAILED: { status: 412, title: 'Precondition failed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   UNAVAILABLE: { status: 503, title: 'Service unavailable' },

@@ -7,6 +7,7 @@ import { ADMIN_GROUP } from './auth/actor.ts';
 import { createApiKeysService } from './auth/api-keys.service.ts';
 import { apiKeyVerifier, type CredentialVerifier, createAuthenticator } from './auth/authenticate.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { createIdempotencyService } from './idempotency/idempotency.service.ts';
 import type { Store } from './ports.ts';
 import { createTenancy, withActorGroups } from './tenancy/index.ts';
 import { createUsersService } from './users/users.service.ts';
@@ -20,6 +21,7 @@ export interface CoreSettings {
 export function createCore(store: Store, settings: CoreSettings, clock: Clock = systemClock) {
   const users = createUsersService({ store, clock });
   const apiKeys = createApiKeysService({ store, clock, defaultTtlDays: settings.apiKeyDefaultTtlDays });
+  const idempotency = createIdempotencyService({ store, clock });
   const verifiers: CredentialVerifier[] = [apiKeyVerifier(apiKeys)];
   const tenancy = createTenancy({ store, clock });
   const authenticate = withActorGroups(createAuthenticator(verifiers), (userId) => store.groups.namesOfUser(userId));
@@ -31,6 +33,8 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
     apiKeys,
     /** organizations, memberships, orgContext, invitations, projects, groups, roles: src/core/tenancy/README.md */
     ...tenancy,
+    /** Idempotency-Key replay for any surface's POSTs */
+    idempotency,
     /** API key, then any further verifiers (sessions, OAuth tokens) registered by their modules */
     authenticate,
     verifiers,

@@ -2,9 +2,10 @@
  * Migrations are imported statically (not scanned from a folder), so the program runs the same
  * from any working directory and from a bundle.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0003 from './migrations/0003_tenancy.ts';
+import * as m0004 from './migrations/0004_list_indexes.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -16,6 +17,7 @@ type MigrationModule = {
 export const migrationModules: Record<string, MigrationModule> = {
   '0001_initial': m0001,
   '0003_tenancy': m0003,
+  '0004_list_indexes': m0004,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -33,15 +35,23 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/**
+ * On PostgreSQL the bookkeeping tables live in the connection's current schema, named explicitly:
+ * without it Kysely looks for `kysely_migration` in every schema of the database and, finding
+ * another schema's copy (parallel test schemas, a second deployment), never creates its own.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
-export function createMigrator(db: Kysely<any>, ctx: MigrationContext): Migrator {
-  return new Migrator({ db, provider: new StaticProvider(ctx) });
+export async function createMigrator(db: Kysely<any>, ctx: MigrationContext): Promise<Migrator> {
+  if (ctx.dialect !== 'postgres') return new Migrator({ db, provider: new StaticProvider(ctx) });
+  const r = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = r.rows[0]?.schema;
+  return new Migrator({ db, provider: new StaticProvider(ctx), ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): Promise<string[]> {
-  const { error, results } = await createMigrator(db, ctx).migrateToLatest();
+  const { error, results } = await (await createMigrator(db, ctx)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -52,6 +62,6 @@ export async function migrateToLatest(db: Kysely<any>, ctx: MigrationContext): P
 /** True when every known migration has been applied. */
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
 export async function migrationsApplied(db: Kysely<any>, ctx: MigrationContext): Promise<boolean> {
-  const list = await createMigrator(db, ctx).getMigrations();
+  const list = await (await createMigrator(db, ctx)).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

@@ -10,6 +10,7 @@ import { membershipsRepository } from './repositories/memberships.repository.ts'
 import { organizationsRepository } from './repositories/organizations.repository.ts';
 import { projectsRepository } from './repositories/projects.repository.ts';
 import { rolesRepository } from './repositories/roles.repository.ts';
+import { idempotencyRepository } from './repositories/idempotency.repository.ts';
 import { usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 
@@ -23,6 +24,7 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
     projects: projectsRepository(db),
     groups: groupsRepository(db),
     roles: rolesRepository(db),
+    idempotency: idempotencyRepository(db),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);

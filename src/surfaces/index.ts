@@ -4,7 +4,8 @@
  * literal `me/`).
  */
 import { nativeSurface } from './native/index.ts';
+import { overplaneSurface } from './overplane/index.ts';
 import { planeSurface } from './plane/index.ts';
 import type { Surface } from './types.ts';
 
-export const surfaces: Surface[] = [nativeSurface, planeSurface];
+export const surfaces: Surface[] = [nativeSurface, planeSurface, overplaneSurface];

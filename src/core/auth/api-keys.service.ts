@@ -134,6 +134,8 @@ export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDe
     },
 
     newestActive: (userId: number) => store.apiKeys.newestActive(userId, isoNow(clock)),
+    /** `newestActive` for a page of users in one query (list presenters) */
+    newestActiveForUsers: (userIds: readonly number[]) => store.apiKeys.newestActiveForUsers(userIds, isoNow(clock)),
 
     /**
      * Resolves a presented secret to its key and owner. `undefined` when unknown, revoked or

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ApiKeysRepository } from '../../core/ports.ts';
+import type { ApiKey, ApiKeysRepository } from '../../core/ports.ts';
 import { rowToApiKey, rowToUser } from '../mappers.ts';
 import type { ApiKeyRow, Database, UserRow } from '../schema.ts';
 
@@ -84,6 +84,26 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
         .limit(1)
         .executeTakeFirst();
       return row ? rowToApiKey(row) : undefined;
+    },
+    async newestActiveForUsers(userIds, now) {
+      const byUser = new Map<number, ApiKey>();
+      if (userIds.length === 0) return byUser;
+      // One query for a whole page: rank each user's active keys newest first, keep rank 1.
+      const ranked = db
+        .selectFrom('api_keys')
+        .selectAll()
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) => ob.partitionBy('user_id').orderBy('created_at', 'desc').orderBy('id', 'desc'))
+            .as('rank'),
+        )
+        .where('user_id', 'in', [...new Set(userIds)])
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+      const rows = await db.selectFrom(ranked.as('k')).selectAll().where('k.rank', '=', 1).execute();
+      for (const { rank: _rank, ...row } of rows) byUser.set(row.user_id, rowToApiKey(row));
+      return byUser;
     },
     async revoke(id, at) {
       const r = await db
