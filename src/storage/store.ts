@@ -5,12 +5,12 @@ import { type DbHandle, ping } from './db.ts';
 import type { DialectName } from './migrations/context.ts';
 import { apiKeysRepository } from './repositories/api-keys.repository.ts';
 import { groupsRepository } from './repositories/groups.repository.ts';
+import { idempotencyRepository } from './repositories/idempotency.repository.ts';
 import { invitationsRepository } from './repositories/invitations.repository.ts';
 import { membershipsRepository } from './repositories/memberships.repository.ts';
 import { organizationsRepository } from './repositories/organizations.repository.ts';
 import { projectsRepository } from './repositories/projects.repository.ts';
 import { rolesRepository } from './repositories/roles.repository.ts';
-import { idempotencyRepository } from './repositories/idempotency.repository.ts';
 import { usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 

@@ -7,5 +7,6 @@ import { nativeSurface } from './native/index.ts';
 import { overplaneSurface } from './overplane/index.ts';
 import { planeSurface } from './plane/index.ts';
 import type { Surface } from './types.ts';
+import { zenmlSurface } from './zenml/index.ts';
 
-export const surfaces: Surface[] = [nativeSurface, planeSurface, overplaneSurface];
+export const surfaces: Surface[] = [nativeSurface, planeSurface, overplaneSurface, zenmlSurface];

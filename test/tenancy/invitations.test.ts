@@ -74,10 +74,16 @@ describe.each(dialects)('invitations (core) on %s', (dialect) => {
     await expect(t.core.invitations.accept(invitee.actor, first.token)).rejects.toMatchObject({ code: 'INVITATION_NOT_FOUND' });
     await t.core.invitations.revoke(owner.actor, org.id, first.invitation.uuid);
     await expect(t.core.invitations.accept(invitee.actor, again.token)).rejects.toMatchObject({ code: 'INVITATION_NOT_FOUND' });
-    await expect(t.core.invitations.resend(owner.actor, org.id, first.invitation.uuid)).rejects.toMatchObject({ code: 'INVITATION_NOT_FOUND' });
+    await expect(t.core.invitations.resend(owner.actor, org.id, first.invitation.uuid)).rejects.toMatchObject({
+      code: 'INVITATION_NOT_FOUND',
+    });
     // expiry: move the row's expiry into the past
     const late = await t.core.invitations.create(owner.actor, org.id, { email: invitee.user.email, role: 'worker' });
-    await t.runtime.handle.db.updateTable('invitations').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('uuid', '=', late.invitation.uuid).execute();
+    await t.runtime.handle.db
+      .updateTable('invitations')
+      .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+      .where('uuid', '=', late.invitation.uuid)
+      .execute();
     await expect(t.core.invitations.accept(invitee.actor, late.token)).rejects.toMatchObject({ code: 'INVITATION_NOT_FOUND' });
   });
 

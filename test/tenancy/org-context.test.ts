@@ -31,7 +31,11 @@ describe.each(dialects)('organization context (CVAT semantics) on %s', (dialect)
   });
 
   it('org_id with org → ORG_ID_CONFLICT, with the header too, even when empty', async () => {
-    for (const input of [{ orgId: org.id, org: org.slug }, { orgId: String(org.id), header: org.slug }, { orgId: '', org: '' }]) {
+    for (const input of [
+      { orgId: org.id, org: org.slug },
+      { orgId: String(org.id), header: org.slug },
+      { orgId: '', org: '' },
+    ]) {
       await expect(resolve(member, input)).rejects.toMatchObject({
         code: 'ORG_ID_CONFLICT',
         status: 400,
@@ -58,7 +62,10 @@ describe.each(dialects)('organization context (CVAT semantics) on %s', (dialect)
     });
     await expect(resolve(member, { header: 'nope-hdr' })).rejects.toMatchObject({ message: 'nope-hdr organization does not exist.' });
     await expect(resolve(member, { orgId: 987654 })).rejects.toMatchObject({ message: '987654 organization does not exist.' });
-    await expect(resolve(member, { orgId: 'abc' })).rejects.toMatchObject({ code: 'ORG_NOT_FOUND', message: 'abc organization does not exist.' });
+    await expect(resolve(member, { orgId: 'abc' })).rejects.toMatchObject({
+      code: 'ORG_NOT_FOUND',
+      message: 'abc organization does not exist.',
+    });
   });
 
   it('resolves by slug (any case), by header and by id for an active member, with the membership', async () => {

@@ -3,7 +3,7 @@
  * the database), display-name derivation. Every method takes the acting principal first.
  */
 import type { Actor } from '../auth/actor.ts';
-import { checkPasswordStrength, hashPassword } from '../auth/passwords.ts';
+import { checkPasswordStrength, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { type Clock, isoNow } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { newUserRef, newUuid, randomBase62 } from '../ids.ts';
@@ -13,7 +13,7 @@ import type { Store } from '../ports.ts';
 import type { ListRequest, ListResult } from '../query/model.ts';
 import type { CreateUserInput, User, UserInput, UserRecord, UserRecordPatch } from './users.types.ts';
 import { privilegedUserFields } from './users.types.ts';
-import { defaultDisplayName, usernameFromEmail, validateUserInput } from './users.validation.ts';
+import { defaultDisplayName, limits, normaliseEmail, usernameFromEmail, validateUserInput } from './users.validation.ts';
 
 export interface UsersServiceDeps {
   store: Store;
@@ -27,6 +27,16 @@ export interface CreateOptions {
   oauthProvider?: string | null;
   oauthId?: string | null;
 }
+
+/** The outcome of a password check; surfaces word each refusal in their own dialect. */
+export type LoginOutcome =
+  | { ok: true; user: User }
+  /** unknown account, no password, or wrong password: indistinguishable on purpose */
+  | { ok: false; reason: 'invalid' }
+  /** right password, deactivated account */
+  | { ok: false; reason: 'inactive' }
+  /** right password, but it must be changed first (DESIGN §6) */
+  | { ok: false; reason: 'password_expired' };
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
@@ -168,6 +178,51 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
       assertNoPrivilegedFields(actor, input, target);
       const patch = await patchRecord(target, input, actor.user.id);
       return requireUser(await store.users.update(target.id, patch));
+    },
+
+    /**
+     * The actor's own update, which may change the password: that needs the current password
+     * (DESIGN §6, ZenML) and also clears `password_expired`, in the same write as the rest.
+     */
+    async updateSelf(actor: Actor, input: UserInput, currentPassword?: string): Promise<User> {
+      const target = actor.user;
+      authorize(actor, 'users.update', { target });
+      assertNoPrivilegedFields(actor, input, target);
+      if (input.password !== undefined) {
+        if (currentPassword === undefined) throw new AppError('FORBIDDEN', 'The current password must be given to set a new password.');
+        const hash = await store.users.passwordHash(target.id);
+        if (!(await verifyPassword(hash, currentPassword))) throw new AppError('FORBIDDEN', 'The current password is incorrect.');
+      }
+      const patch = await patchRecord(target, input, actor.user.id);
+      if (input.password !== undefined) patch.passwordExpired = false;
+      return requireUser(await store.users.update(target.id, patch));
+    },
+
+    /**
+     * Password login by username or email. Unknown accounts still cost one argon2 verify, and the
+     * account's state (inactive, password expired) is told only after the password matched.
+     * Records `last_login_at` on success.
+     */
+    async verifyLogin(login: string, password: string): Promise<LoginOutcome> {
+      const name = login.trim();
+      const user =
+        name.length === 0 || name.length > limits.email
+          ? undefined
+          : ((await store.users.findByUsername(name)) ??
+            (name.includes('@') ? await store.users.findByEmail(normaliseEmail(name)) : undefined));
+      const hash = user ? await store.users.passwordHash(user.id) : null;
+      const matches = await verifyPassword(hash, password);
+      if (!user || !matches) return { ok: false, reason: 'invalid' };
+      if (!user.isActive) return { ok: false, reason: 'inactive' };
+      if (user.passwordExpired) return { ok: false, reason: 'password_expired' };
+      const now = isoNow(clock);
+      return { ok: true, user: (await store.users.update(user.id, { lastLoginAt: now })) ?? user };
+    },
+
+    /** The uuid of the organization a service account belongs to, or null (ZenML's `organization_id`). */
+    async serviceOrganizationUuid(user: User): Promise<string | null> {
+      if (!user.isServiceAccount || user.serviceOrgId === null) return null;
+      return (await store.organizations.findById(user.serviceOrgId))?.uuid ?? null;
     },
 
     /** Update with no acting principal (trusted internal flows). */
