@@ -8,10 +8,14 @@ import type { Surface, SurfaceOptions } from '../types.ts';
 import { planeAuthentication } from './auth.ts';
 import { ignoreBodies } from './bodies.ts';
 import { planeBodies, sendPlaneError } from './errors.ts';
+import { applyPlaneRateLimit } from './rate-limit.ts';
 import { planeMemberRoutes } from './routes/members.ts';
 import { planeUserRoutes } from './routes/users.ts';
 
-/** `…/users/me` → 301 `…/users/me/`, query string kept; before authentication, like Django's middleware. */
+/**
+ * `…/users/me` → 301 `…/users/me/`, query string kept. Django's middleware answers it before any
+ * view, so it is neither authenticated nor throttled here either.
+ */
 function appendSlashRedirect(app: FastifyInstance, slashUrl: string): void {
   app.get(slashUrl.slice(0, -1), { schema: { hide: true } }, async (req, reply) => {
     const q = req.url.indexOf('?');
@@ -29,6 +33,8 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
     api.addHook('onRoute', (route) => {
       if (route.method === 'GET' && route.url.endsWith('/')) slashUrls.push(route.url);
     });
+    // Counted before authentication, so refused and anonymous requests are throttled too.
+    applyPlaneRateLimit(api, opts.config);
     api.addHook('preHandler', planeAuthentication(opts.core));
     await api.register(planeUserRoutes, opts);
     await api.register(planeMemberRoutes, opts);
