@@ -85,6 +85,11 @@ async function targetMember(t: TestApp, w: World): Promise<number> {
   return user.id;
 }
 
+async function membershipOf(t: TestApp, w: World) {
+  const membership = await t.core.memberships.find(w.actor.user.id, w.org.id);
+  return membership ? { membership } : {};
+}
+
 const probes: Record<Action, Probe> = {
   'users.read': async (t, w) => send(t, w, 'GET', `/users/${(await targetUser(t, w)).id}`),
   'users.list': (t, w) => send(t, w, 'GET', '/users'),
@@ -94,6 +99,14 @@ const probes: Record<Action, Probe> = {
   'users.delete': async (t, w) => send(t, w, 'DELETE', `/users/${(await targetUser(t, w)).id}`),
   'users.admin': async (_t, w) => can(w.actor.actor, 'users.admin').allow,
   'keys.manage': async (t, w) => can(w.actor.actor, 'keys.manage', { target: await targetUser(t, w) }).allow,
+  'plane.workspace.members.list': async (t, w) =>
+    can(w.actor.actor, 'plane.workspace.members.list', { org: w.org, ...(await membershipOf(t, w)) }).allow,
+  'plane.project.members.list': async (t, w) =>
+    can(w.actor.actor, 'plane.project.members.list', {
+      org: w.org,
+      ...(await membershipOf(t, w)),
+      inAnyProjectOfOrg: await t.core.projects.hasAnyProjectIn(w.actor.user.id, w.org.id),
+    }).allow,
   'orgs.create': (t, w) => send(t, w, 'POST', '/orgs', { slug: uniqueSlug('made'), name: 'Made' }),
   'orgs.read': (t, w) => send(t, w, 'GET', `/orgs/${w.org.slug}`),
   'orgs.update': (t, w) => send(t, w, 'PATCH', `/orgs/${w.org.slug}`, { name: 'Renamed' }),

@@ -244,10 +244,30 @@ export const policyTable: PolicyRow[] = [
     ['groupAdmin', '-', '-', '-', 'allow'],
     ['user', '-', '-', '-', 'deny'],
   ]),
+  ...rows('plane.workspace.members.list', [
+    ['user', 'owner', '-', '-', 'allow'],
+    ['user', 'maintainer', '-', '-', 'allow'],
+    ['user', 'supervisor', '-', '-', 'allow'],
+    ['user', 'worker', '-', '-', 'allow'],
+    ['user', 'inactive', '-', '-', 'deny'],
+    ['user', 'none', '-', '-', 'deny'],
+  ]),
+  ...rows('plane.project.members.list', [
+    ['user', 'projectAdmin', '-', '-', 'allow'],
+    ['user', 'worker', '-', '-', 'deny'],
+    ['user', 'inactive', '-', '-', 'deny'],
+    ['user', 'none', '-', '-', 'deny'],
+  ]),
 ];
 
 /** Actions no native route exercises yet: their rows are decided by `can()` directly. */
-export const policyOnlyActions: readonly Action[] = ['users.admin', 'keys.manage'];
+/** (Plane's member-list rules are exercised over HTTP by test/surfaces/plane; here through `can()`.) */
+export const policyOnlyActions: readonly Action[] = [
+  'users.admin',
+  'keys.manage',
+  'plane.workspace.members.list',
+  'plane.project.members.list',
+];
 
 export function describeRow(r: PolicyRow): string {
   const parts = [r.actor, r.standing && `standing=${r.standing}`, r.target && `target=${r.target}`, r.grant && `grant=${r.grant}`];

@@ -9,6 +9,7 @@
  */
 import type { Actor, Scope } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
+import { PLANE_MEMBER, planeWorkspaceRole } from '../tenancy/roles.ts';
 import type { Membership, Organization, OrgContext, OrgRole, Project, ProjectMember } from '../tenancy/types.ts';
 import type { User } from '../users/users.types.ts';
 import { boundOrgId, isAdmin, orgStanding, outranksOrEquals } from './standing.ts';
@@ -36,6 +37,8 @@ export interface PolicyResource {
   projectMembership?: ProjectMember;
   /** the organization context of the request (CVAT: members may view any user in an org context) */
   context?: OrgContext;
+  /** whether the actor is a member of at least one project of `org` (Plane's project-members rule) */
+  inAnyProjectOfOrg?: boolean;
 }
 
 type Rule = { scope: Scope; decide: (actor: Actor, resource: PolicyResource) => Decision };
@@ -109,6 +112,26 @@ const readUser: Rule['decide'] = (actor, r) => {
   return own;
 };
 
+/**
+ * Plane's WorkSpaceAdminPermission: the caller's own active membership with Plane role Admin (20)
+ * or Member (15); a Guest (5) is refused. Plane has no site-admin bypass on its API, and neither
+ * does this rule.
+ */
+const planeWorkspaceMember: Rule['decide'] = (actor, { org, membership }) => {
+  const own = org !== undefined && membership?.orgId === org.id && membership.userId === actor.user.id;
+  return own && planeWorkspaceRole(membership) >= PLANE_MEMBER ? allow : deny('needs an active Admin or Member role in the workspace');
+};
+
+/**
+ * Plane's ProjectMemberPermission for reads: an active member of any project of the workspace
+ * may read every project's members (a quirk of the product, kept on its surface). A deactivated
+ * organization membership ends project access, as everywhere in Roster.
+ */
+const planeAnyProjectMember: Rule['decide'] = (actor, { org, membership, inAnyProjectOfOrg }) => {
+  const active = org !== undefined && membership?.orgId === org.id && membership.userId === actor.user.id && membership.isActive;
+  return active && inAnyProjectOfOrg === true ? allow : deny('needs membership of a project in the workspace');
+};
+
 const notBound: Rule['decide'] = (actor) =>
   boundOrgId(actor) === undefined ? allow : deny('service accounts act only inside their organization');
 
@@ -165,6 +188,11 @@ export const policyRules = {
   'groups.manage': { scope: 'admin', decide: adminOnly },
   'roles.read': { scope: 'read', decide: anyone },
   'roles.manage': { scope: 'admin', decide: adminOnly },
+
+  /** Plane: list a workspace's members (GET /api/v1/workspaces/{slug}/members/) */
+  'plane.workspace.members.list': { scope: 'read', decide: planeWorkspaceMember },
+  /** Plane: list a project's members (GET …/projects/{id}/members/ and …/project-members/) */
+  'plane.project.members.list': { scope: 'read', decide: planeAnyProjectMember },
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof policyRules;
