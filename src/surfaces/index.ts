@@ -3,9 +3,10 @@
  * collide (DESIGN: Plane's `/api/v1/users/me/` vs Testmo's `/api/v1/users/{id}` differ by the
  * literal `me/`).
  */
+import { cvatSurface } from './cvat/index.ts';
 import { nativeSurface } from './native/index.ts';
 import { overplaneSurface } from './overplane/index.ts';
 import type { Surface } from './types.ts';
 import { zenmlSurface } from './zenml/index.ts';
 
-export const surfaces: Surface[] = [nativeSurface, overplaneSurface, zenmlSurface];
+export const surfaces: Surface[] = [nativeSurface, overplaneSurface, zenmlSurface, cvatSurface];
