@@ -58,6 +58,31 @@ export const ConfigSchema = Type.Object({
     default: 'closed',
     description: 'Self-service registration: `closed`, `open`, or `invite` (needs an invitation).',
   }),
+  SESSION_IDLE_MINUTES: Type.Integer({
+    default: 60,
+    minimum: 1,
+    maximum: 525600,
+    description: 'A login session (cookie or session token) ends after this many minutes without use.',
+  }),
+  SESSION_MAX_HOURS: Type.Integer({
+    default: 24,
+    minimum: 1,
+    maximum: 8760,
+    description: 'A login session ends this many hours after login, however much it is used.',
+  }),
+  LOGIN_MAX_FAILURES: Type.Integer({
+    default: 10,
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'Failed logins per account and client address before each further attempt waits a doubling delay (1 s … 15 min). The account alone allows 5×, one address 10×.',
+  }),
+  REGISTER_RATE_LIMIT_PER_HOUR: Type.Integer({
+    default: 20,
+    minimum: 1,
+    maximum: 1000000,
+    description: 'Self-registrations per hour per client address (`POST /v1/auth/register`).',
+  }),
   API_KEY_DEFAULT_TTL_DAYS: Type.Integer({
     default: 0,
     minimum: 0,

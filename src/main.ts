@@ -15,13 +15,7 @@ export async function serve(config: Config): Promise<void> {
     adminPassword: config.ROSTER_ADMIN_PASSWORD,
     adminApiKey: config.ROSTER_ADMIN_API_KEY,
   });
-  let redis: import('ioredis').Redis | undefined;
-  if (config.REDIS_URL) {
-    const { Redis } = await import('ioredis');
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    redis.on('error', () => {});
-  }
-  const app = await buildApp({ config, core: runtime.core, migrationsApplied: runtime.migrationsApplied, redis });
+  const app = await buildApp({ config, core: runtime.core, migrationsApplied: runtime.migrationsApplied, redis: runtime.redis });
   await app.listen({ host: config.HOST, port: config.PORT });
   if (boot.generatedKey) {
     // Printed once, to stdout, never logged: the only time the secret exists outside the client.
@@ -40,7 +34,6 @@ export async function serve(config: Config): Promise<void> {
     timer.unref();
     try {
       await app.close();
-      await redis?.quit().catch(() => {});
       await runtime.close();
       process.exit(0);
     } catch (err) {

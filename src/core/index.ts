@@ -6,9 +6,13 @@
 import { ADMIN_GROUP } from './auth/actor.ts';
 import { createApiKeysService } from './auth/api-keys.service.ts';
 import { apiKeyVerifier, type CredentialVerifier, createAuthenticator } from './auth/authenticate.ts';
+import { createCredentialsService } from './auth/credentials.service.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import { memoryAttemptStore } from './auth/memory-attempts.ts';
+import { createSessionsService } from './auth/sessions.service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createIdempotencyService } from './idempotency/idempotency.service.ts';
-import type { Store } from './ports.ts';
+import type { AttemptCounterStore, Store } from './ports.ts';
 import { createTenancy, withActorGroups } from './tenancy/index.ts';
 import { createUsersService } from './users/users.service.ts';
 import type { User } from './users/users.types.ts';
@@ -16,14 +20,34 @@ import type { User } from './users/users.types.ts';
 export interface CoreSettings {
   apiKeyDefaultTtlDays: number;
   registration: 'closed' | 'open' | 'invite';
+  /** a session ends after this long unused (default 60) */
+  sessionIdleMinutes?: number;
+  /** and this long after login whatever happens (default 24) */
+  sessionMaxHours?: number;
+  /** failed logins per account and client address before delays start (default 10) */
+  loginMaxFailures?: number;
 }
 
-export function createCore(store: Store, settings: CoreSettings, clock: Clock = systemClock) {
+/** Infrastructure core uses besides the Store; each has an in-process default. */
+export interface CorePorts {
+  /** failed-login counters; Redis when several instances run */
+  attempts?: AttemptCounterStore;
+}
+
+export function createCore(store: Store, settings: CoreSettings, clock: Clock = systemClock, ports: CorePorts = {}) {
   const users = createUsersService({ store, clock });
   const apiKeys = createApiKeysService({ store, clock, defaultTtlDays: settings.apiKeyDefaultTtlDays });
   const idempotency = createIdempotencyService({ store, clock });
-  const verifiers: CredentialVerifier[] = [apiKeyVerifier(apiKeys)];
   const tenancy = createTenancy({ store, clock });
+  const sessions = createSessionsService({
+    store,
+    clock,
+    settings: { idleSeconds: (settings.sessionIdleMinutes ?? 60) * 60, absoluteSeconds: (settings.sessionMaxHours ?? 24) * 3600 },
+  });
+  const throttle = createLoginThrottle(ports.attempts ?? memoryAttemptStore(clock), { maxFailures: settings.loginMaxFailures ?? 10 });
+  const credentials = createCredentialsService({ store, clock, users, sessions, throttle, registration: settings.registration });
+  // Session tokens carry their own prefix, so their verifier answers "not mine" without a query.
+  const verifiers: CredentialVerifier[] = [sessions.verifier, apiKeyVerifier(apiKeys)];
   const authenticate = withActorGroups(createAuthenticator(verifiers), (userId) => store.groups.namesOfUser(userId));
   return {
     store,
@@ -35,7 +59,11 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
     ...tenancy,
     /** Idempotency-Key replay for any surface's POSTs */
     idempotency,
-    /** API key, then any further verifiers (sessions, OAuth tokens) registered by their modules */
+    /** login sessions: start, verify, list, revoke */
+    sessions,
+    /** password login, password change, registration (every surface's login uses this) */
+    credentials,
+    /** session token, API key, then any further verifiers (OAuth tokens) that their modules push onto `verifiers` */
     authenticate,
     verifiers,
     /** runs after the bootstrap admin exists: it joins the `admin` group (CVAT shows it there) */

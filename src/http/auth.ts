@@ -1,12 +1,15 @@
 /**
  * The authentication step every surface shares: read the credential in the surface's header
- * styles, let core verify it, attach the Actor. A surface supplies only how its refusal looks.
+ * styles (or Roster's session cookie, where the surface accepts it), let core verify it, attach
+ * the Actor. A surface supplies only how its refusal looks.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../core/auth/actor.ts';
+import { type Actor, allScopes } from '../core/auth/actor.ts';
 import type { AuthOutcome } from '../core/auth/authenticate.ts';
+import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
 import { type HeaderStyle, presentedCredential } from './credentials.ts';
+import { isCrossSiteWrite, sessionCookieOf } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,22 +23,31 @@ export interface AuthOptions {
   styles: readonly HeaderStyle[];
   /** answers a refusal in the surface's own format */
   refuse: (reply: FastifyReply, failure: AuthFailure, request: FastifyRequest) => FastifyReply | Promise<FastifyReply>;
-  /** username + password for HTTP Basic, when the surface supports it */
-  basic?: (username: string, password: string) => Promise<AuthOutcome>;
+  /** username + password for HTTP Basic, when the surface supports it (`passwordBasic(core)` is the usual one) */
+  basic?: (username: string, password: string, request: FastifyRequest) => Promise<AuthOutcome | AuthFailure>;
+  /**
+   * Accept Roster's session cookie when no header credential is given (browsers). A header
+   * always wins; a cross-site state-changing request never gets to use the cookie.
+   */
+  cookie?: boolean;
 }
 
 /** Resolves the request's credential; `undefined` with no credential at all. */
 export async function resolveActor(
   core: Core,
   request: FastifyRequest,
-  options: Pick<AuthOptions, 'styles' | 'basic'>,
+  options: Pick<AuthOptions, 'styles' | 'basic' | 'cookie'>,
 ): Promise<AuthOutcome | AuthFailure> {
   const presented = presentedCredential(request, options.styles);
-  if (presented.kind === 'none') return 'missing';
+  if (presented.kind === 'none') {
+    const token = options.cookie ? sessionCookieOf(request) : undefined;
+    if (token === undefined || isCrossSiteWrite(request)) return 'missing';
+    return (await core.sessions.authenticate(token)) ?? { ok: false, reason: 'invalid' };
+  }
   if (presented.kind === 'malformed') return 'malformed';
   if (presented.kind === 'basic') {
     if (!options.basic) return 'invalid';
-    return options.basic(presented.username, presented.password);
+    return options.basic(presented.username, presented.password, request);
   }
   return core.authenticate(presented.secret);
 }
@@ -60,4 +72,22 @@ export function requireActor(core: Core, options: AuthOptions) {
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new Error('route is missing its authentication hook');
   return request.actor;
+}
+
+/**
+ * HTTP Basic through the shared password login: one argon2 verify per request, throttled per
+ * account and client address like any login. RATE_LIMITED propagates as an error (the surface's
+ * error handler answers 429 with Retry-After); `last_login_at` is not touched per request.
+ */
+export function passwordBasic(core: Core): NonNullable<AuthOptions['basic']> {
+  return async (username, password, request) => {
+    try {
+      const user = await core.credentials.loginWithPassword(username, password, { ip: request.ip, recordLogin: false });
+      return { ok: true, actor: { user, credential: { kind: 'password', id: `user:${user.uuid}`, scopes: allScopes } } };
+    } catch (err) {
+      if (isAppError(err) && err.code === 'CREDENTIALS_INVALID') return 'invalid';
+      if (isAppError(err) && err.code === 'PASSWORD_EXPIRED') return 'password_expired';
+      throw err;
+    }
+  };
 }

@@ -11,6 +11,7 @@ import { membershipsRepository } from './repositories/memberships.repository.ts'
 import { organizationsRepository } from './repositories/organizations.repository.ts';
 import { projectsRepository } from './repositories/projects.repository.ts';
 import { rolesRepository } from './repositories/roles.repository.ts';
+import { sessionsRepository } from './repositories/sessions.repository.ts';
 import { usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 
@@ -25,6 +26,7 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
     groups: groupsRepository(db),
     roles: rolesRepository(db),
     idempotency: idempotencyRepository(db),
+    sessions: sessionsRepository(db),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);

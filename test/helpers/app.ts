@@ -46,7 +46,13 @@ export async function buildTestApp(dialect: TestDialect, env: Record<string, str
     adminPassword: config.ROSTER_ADMIN_PASSWORD,
     adminApiKey: ADMIN_KEY,
   });
-  const app = await buildApp({ config, core: runtime.core, migrationsApplied: runtime.migrationsApplied, logger: false });
+  const app = await buildApp({
+    config,
+    core: runtime.core,
+    migrationsApplied: runtime.migrationsApplied,
+    logger: false,
+    redis: runtime.redis,
+  });
   await app.ready();
   const admin = (await runtime.core.users.findByUsername('admin')) as User;
   return {

@@ -3,7 +3,8 @@ import type { User } from '../users/users.types.ts';
 export type Scope = 'read' | 'write' | 'admin';
 export const allScopes: readonly Scope[] = ['read', 'write', 'admin'];
 
-export type CredentialKind = 'api_key' | 'session' | 'oauth';
+/** `password`: HTTP Basic, a password presented with the request itself */
+export type CredentialKind = 'api_key' | 'session' | 'oauth' | 'password';
 
 /** Who is calling: the principal, and the credential it came with (its scopes bound what it may do). */
 export interface Actor {

@@ -10,17 +10,23 @@ export const argonParams = { algorithm: 2 /* Argon2id */, memoryCost: 19456, tim
 
 export const passwordBounds = { min: 8, max: 1024 };
 
-/** A hash of a random string, so an unknown account still costs one verify (no timing oracle). */
+/** A hash of a fixed string, so an unknown account still costs one verify (no timing oracle). */
 let dummyHash: Promise<string> | undefined;
+
+/** Computes the dummy hash ahead of the first login, so that login costs one verify too. */
+export function warmUpPasswordHashing(): Promise<string> {
+  dummyHash ??= hash('roster-dummy-password-for-timing', argonParams);
+  return dummyHash;
+}
 
 export function hashPassword(plain: string): Promise<string> {
   return hash(plain, argonParams);
 }
 
+/** One argon2 verify whatever `stored` is: a missing hash verifies against the dummy and fails. */
 export async function verifyPassword(stored: string | null, plain: string): Promise<boolean> {
   if (!stored) {
-    dummyHash ??= hash('roster-dummy-password-for-timing', argonParams);
-    await verify(await dummyHash, plain).catch(() => false);
+    await verify(await warmUpPasswordHashing(), plain).catch(() => false);
     return false;
   }
   try {
@@ -35,8 +41,15 @@ export function needsRehash(stored: string): boolean {
   return !stored.startsWith(`$argon2id$v=19$m=${argonParams.memoryCost},t=${argonParams.timeCost},p=${argonParams.parallelism}$`);
 }
 
-/** Length bounds (ASVS 6.2.1, 6.2.9) and the common-password list (6.2.4); no composition rules. */
-export function checkPasswordStrength(plain: string, field = 'password'): void {
+/** Context words shorter than this are not checked (they would refuse too much). */
+const MIN_CONTEXT_WORD = 4;
+
+/**
+ * Length bounds (ASVS 6.2.1, 6.2.9), the common-password list (6.2.4) and, when given, context
+ * words such as the username, the email's local part and the product name (6.2.11); no
+ * composition rules (6.2.5). The password is checked exactly as typed (6.2.8).
+ */
+export function checkPasswordStrength(plain: string, field = 'password', context: readonly (string | undefined)[] = []): void {
   const chars = [...plain].length;
   if (chars < passwordBounds.min) {
     throw new AppError('VALIDATION_FAILED', `${field}: must be at least ${passwordBounds.min} characters`, {
@@ -67,4 +80,16 @@ export function checkPasswordStrength(plain: string, field = 'password'): void {
       issues: [{ field, kind: 'common', message: 'This password is too common.' }],
     });
   }
+  const lower = plain.toLowerCase();
+  const word = context.map((w) => w?.trim().toLowerCase() ?? '').find((w) => w.length >= MIN_CONTEXT_WORD && lower.includes(w));
+  if (word !== undefined) {
+    throw new AppError('VALIDATION_FAILED', `${field}: too similar to the account`, {
+      issues: [{ field, kind: 'similar', message: 'This password is too similar to the username, the email or the product name.' }],
+    });
+  }
+}
+
+/** The context words of an account for `checkPasswordStrength`. */
+export function accountContextWords(account: { username?: string | undefined; email?: string | undefined }): string[] {
+  return [account.username, account.email?.split('@')[0], 'roster'].filter((w): w is string => typeof w === 'string');
 }

@@ -1,6 +1,16 @@
 /**
  * One query model for every list (DESIGN §5). Surfaces translate their parameters into a
  * ListRequest; storage compiles it into parameterised SQL. Field names are canonical (camelCase).
+ *
+ * Semantics (the same on SQLite, PostgreSQL and the in-memory evaluator of the tests):
+ * - every leaf is two-valued: a comparison, `in`, `between` or substring test on a NULL value is
+ *   false (`cmp == null` is "is null", `cmp != null` is "is not null"), so `not` is plain boolean
+ *   negation and never meets SQL's unknown;
+ * - text compares and sorts by code point (SQLite's BINARY, PostgreSQL `COLLATE "C"`);
+ * - "case-insensitive" lowers both sides with the database's lower(): identical on both
+ *   databases for ASCII letters (PostgreSQL may also fold other letters);
+ * - in sorts NULL is the smallest value (first ascending, last descending);
+ * - `search` is a case-insensitive substring test: every term must occur in at least one field.
  */
 export type Scalar = string | number | boolean | null;
 
@@ -9,7 +19,8 @@ export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 export type FilterNode =
   | { kind: 'and' | 'or'; children: FilterNode[] }
   | { kind: 'not'; child: FilterNode }
-  | { kind: 'cmp'; field: string; op: CompareOp; value: Scalar }
+  /** `caseInsensitive` compares lower(field) with lower(value) (text fields only; SCIM) */
+  | { kind: 'cmp'; field: string; op: CompareOp; value: Scalar; caseInsensitive?: boolean }
   | { kind: 'in'; field: string; values: Scalar[] }
   | { kind: 'between'; field: string; low: Scalar; high: Scalar }
   | {
@@ -55,6 +66,12 @@ export const queryLimits = {
   maxStringLength: 512,
   maxSearchTerms: 16,
   maxPageSize: 1000,
+  /** characters of a filter expression (JSON Logic, SCIM) before it is parsed at all */
+  maxFilterLength: 8192,
+  /** keys of one sort */
+  maxSortKeys: 8,
+  /** characters of an opaque cursor */
+  maxCursorLength: 2048,
 };
 
 /** Splits free text into search terms the way DRF's SearchFilter does: on whitespace and commas. */

@@ -26,6 +26,8 @@ export interface CreateOptions {
   serviceOrgId?: number | null;
   oauthProvider?: string | null;
   oauthId?: string | null;
+  /** an argon2id hash computed beforehand (registration hashes outside its transaction) */
+  passwordHash?: string;
 }
 
 /** The outcome of a password check; surfaces word each refusal in their own dialect. */
@@ -76,7 +78,7 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
       signatureImage: v.signatureImage ?? null,
       userType: v.userType ?? 'System User',
       metadata: v.metadata ?? {},
-      passwordHash: v.password !== undefined ? await hashPassword(v.password) : null,
+      passwordHash: opts.passwordHash ?? (v.password !== undefined ? await hashPassword(v.password) : null),
       passwordExpired: v.passwordExpired ?? false,
       isActive: v.isActive ?? true,
       isStaff: v.isStaff ?? false,

@@ -13,7 +13,7 @@ import {
   decodeCursor,
   encodeCursor,
   fullSort,
-  sortColumn,
+  orderItems,
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
 import { mapUniqueViolation } from '../unique-violation.ts';
@@ -63,28 +63,23 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const r = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
       return r?.password_hash ?? null;
     },
+    /**
+     * One page: visibility ∧ filter, the sort with its `id` tie-breaker, then offset, keyset
+     * cursor or everything. One row more than asked tells whether there is a next page; the total
+     * is a separate count, run only when asked for.
+     */
     async list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>> {
       const keys = fullSort(request.sort);
-      let q = base().where((eb) => compileVisibility(eb, visibility));
-      if (request.filter) {
-        const filter = request.filter;
-        q = q.where((eb) => compileFilter(eb, filter, dialect));
-      }
-      const filtered = q;
+      const filter = request.filter;
       const page = request.page;
-      if (page.kind === 'cursor' && page.after) {
-        const values = decodeCursor(page.after, keys.length);
-        q = q.where((eb) => compileKeyset(eb, keys, values));
-      }
-      for (const k of keys) q = q.orderBy(sql.ref(sortColumn(k.field)), k.direction);
-      let limit: number | undefined;
-      if (page.kind === 'offset') {
-        limit = page.limit;
-        q = q.limit(page.limit + 1).offset(page.offset);
-      } else if (page.kind === 'cursor') {
-        limit = page.limit;
-        q = q.limit(page.limit + 1);
-      }
+      const after = page.kind === 'cursor' && page.after ? decodeCursor(page.after, keys) : undefined;
+      let filtered = base().where((eb) => compileVisibility(eb, visibility));
+      if (filter) filtered = filtered.where((eb) => compileFilter(eb, filter, dialect));
+      let q = after ? filtered.where((eb) => compileKeyset(eb, keys, after, dialect)) : filtered;
+      for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
+      const limit = page.kind === 'all' ? undefined : page.limit;
+      if (page.kind === 'offset') q = q.limit(page.limit + 1).offset(page.offset);
+      else if (page.kind === 'cursor') q = q.limit(page.limit + 1);
       const rows = await q.execute();
       const hasMore = limit !== undefined && rows.length > limit;
       const pageRows = hasMore ? rows.slice(0, limit) : rows;
@@ -101,7 +96,8 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
         items: pageRows.map(rowToUser),
         total,
         hasMore,
-        nextCursor: hasMore && last ? encodeCursor(cursorValues(last as Record<string, unknown>, keys)) : null,
+        nextCursor:
+          page.kind === 'cursor' && hasMore && last ? encodeCursor(keys, cursorValues(last as Record<string, unknown>, keys)) : null,
       };
     },
   };

@@ -6,6 +6,7 @@ import { searchTerms } from '../../../core/query/model.ts';
 import { actorOf } from '../../../http/auth.ts';
 import type { SurfaceOptions } from '../../types.ts';
 import { presentUser, sortableFields, userInputFromWire } from '../present.ts';
+import { readableUser as readableUserOf } from '../readable-user.ts';
 import { CreateUserBody, ListUsersQuery, PatchUserBody, UserIdParams, UserListResponse } from '../schemas/users.ts';
 
 const problemRef = { $ref: 'Problem#' };
@@ -93,6 +94,8 @@ export const nativeUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async
     async (req) => {
       const actor = actorOf(req);
       const target = await readableUser(req.params.id, actor);
+      // Roster's own rule: a new email for oneself needs the current password.
+      await core.credentials.assertEmailChangeAllowed(actor, target, req.body.email, req.body.current_password, { ip: req.ip });
       return presentUser(await core.users.update(actor, target, userInputFromWire(req.body)));
     },
   );
@@ -108,12 +111,5 @@ export const nativeUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async
   );
 
   /** Another tenant's user answers exactly like a missing one (no existence leak). */
-  async function readableUser(id: number, actor: ReturnType<typeof actorOf>) {
-    try {
-      return await core.users.get(actor, id);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'FORBIDDEN') throw new AppError('USER_NOT_FOUND');
-      throw err;
-    }
-  }
+  const readableUser = (id: number, actor: ReturnType<typeof actorOf>) => readableUserOf(core, actor, id);
 };

@@ -89,7 +89,13 @@ export const CreateUserBody = Type.Object(
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
-export const PatchUserBody = Type.Partial(Type.Object(profileFields), { additionalProperties: false });
+export const PatchUserBody = Type.Partial(
+  Type.Object({
+    ...profileFields,
+    current_password: Type.String({ maxLength: 1024, description: "needed to change one's own email" }),
+  }),
+  { additionalProperties: false },
+);
 export type PatchUserBody = Static<typeof PatchUserBody>;
 
 export const ListUsersQuery = Type.Object(
