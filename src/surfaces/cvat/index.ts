@@ -18,8 +18,9 @@ const authenticated: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
     'preHandler',
     requireActor(opts.core, {
       styles: ['token', 'bearer', 'basic'],
+      cookie: true,
       refuse: (reply, failure) => refuseAuth(reply, failure),
-      basic: (login, password) => passwordActor(opts.core, login, password),
+      basic: (login, password, request) => passwordActor(opts.core, login, password, request.ip),
     }),
   );
   await app.register(cvatUserRoutes, opts);

@@ -2,10 +2,11 @@
  * `GET /api/users` parameters → the core query model, and the result → DRF's page envelope.
  * Order of CVAT's filter backends: simple equality filters, search, ordering, JSON Logic.
  */
-import type { FilterNode, ListRequest, SortKey } from '../../core/query/model.ts';
-import { searchTerms } from '../../core/query/model.ts';
+import { AppError } from '../../core/errors.ts';
+import { parseJsonLogic } from '../../core/query/json-logic.ts';
+import { buildListRequest, type ListFields } from '../../core/query/list-request.ts';
+import type { ListRequest, Scalar } from '../../core/query/model.ts';
 import { CvatDetailError, CvatValidationError, cvatMessages } from './errors.ts';
-import { cvatFilterFields, parseCvatFilter } from './json-logic.ts';
 
 export const DEFAULT_PAGE_SIZE = 10;
 /**
@@ -13,9 +14,9 @@ export const DEFAULT_PAGE_SIZE = 10;
  * link follows when there are more), so one request never materialises an unbounded result.
  */
 export const ALL_PAGE_SIZE = 10_000;
-const MAX_SEARCH_TERMS = 16;
-
-export const sortableFields = ['username', 'first_name', 'last_name', 'id', 'is_active'] as const;
+/** CVAT's wire names → canonical fields: the same five for equality filters, JSON Logic and sort. */
+const wireFields = { username: 'username', first_name: 'firstName', last_name: 'lastName', id: 'id', is_active: 'isActive' };
+const cvatFields: ListFields = { filter: wireFields, sort: wireFields, search: ['username', 'firstName', 'lastName'] };
 const equalityFields = ['username', 'first_name', 'last_name'] as const;
 
 export type Query = Record<string, string | string[] | undefined>;
@@ -53,36 +54,6 @@ export function parsePageNumber(raw: string | undefined): number | 'last' {
   return n;
 }
 
-/** Unknown sort fields are dropped; nothing left → `-id`. */
-export function parseSort(raw: string | undefined): SortKey[] {
-  const keys: SortKey[] = [];
-  for (const part of (raw ?? '').split(',')) {
-    const t = part.trim();
-    const desc = t.startsWith('-');
-    const name = desc ? t.slice(1) : t;
-    const spec = (sortableFields as readonly string[]).includes(name) ? cvatFilterFields[name] : undefined;
-    if (spec && !keys.some((k) => k.field === spec.field)) keys.push({ field: spec.field, direction: desc ? 'desc' : 'asc' });
-  }
-  return keys.length > 0 ? keys : [{ field: 'id', direction: 'desc' }];
-}
-
-export function buildFilter(q: Query): FilterNode | undefined {
-  const parts: FilterNode[] = [];
-  for (const name of equalityFields) {
-    const v = single(q, name);
-    if (v !== undefined && v !== '') parts.push({ kind: 'cmp', field: cvatFilterFields[name]?.field as string, op: '==', value: v });
-  }
-  const active = parseBoolean(single(q, 'is_active'));
-  if (active !== undefined) parts.push({ kind: 'cmp', field: 'isActive', op: '==', value: active });
-  const terms = searchTerms(single(q, 'search') ?? '');
-  if (terms.length > MAX_SEARCH_TERMS) throw new CvatValidationError([`search: at most ${MAX_SEARCH_TERMS} terms are supported`]);
-  if (terms.length > 0) parts.push({ kind: 'search', terms, fields: ['username', 'firstName', 'lastName'] });
-  const logic = parseCvatFilter(single(q, 'filter'));
-  if (logic) parts.push(logic);
-  if (parts.length === 0) return undefined;
-  return parts.length === 1 ? parts[0] : { kind: 'and', children: parts };
-}
-
 export interface PagePlan {
   size: number;
   number: number | 'last';
@@ -93,8 +64,35 @@ export function pagePlan(q: Query): PagePlan {
   return { size: size === 'all' ? ALL_PAGE_SIZE : size, number: parsePageNumber(single(q, 'page')) };
 }
 
-export function listRequest(filter: FilterNode | undefined, sort: SortKey[], offset: number, limit: number): ListRequest {
-  return { ...(filter ? { filter } : {}), sort, page: { kind: 'offset', offset, limit }, withTotal: true };
+/**
+ * The query model request for one page: equality filters, search, sort (unknown names dropped,
+ * default `-id`) and JSON Logic through core's builder; its refusals become DRF's 400 string array.
+ */
+export function listRequest(q: Query, offset: number, limit: number): ListRequest {
+  try {
+    const equals: Record<string, Scalar | undefined> = {};
+    for (const name of equalityFields) {
+      const v = single(q, name);
+      if (v !== undefined && v !== '') equals[name] = v;
+    }
+    const active = parseBoolean(single(q, 'is_active'));
+    if (active !== undefined) equals.is_active = active;
+    return buildListRequest(
+      cvatFields,
+      {
+        equals,
+        filter: parseJsonLogic(single(q, 'filter') ?? '', { fields: wireFields }),
+        search: single(q, 'search'),
+        sort: single(q, 'sort'),
+        page: { kind: 'offset', offset, limit },
+        withTotal: true,
+      },
+      { unknownSort: 'drop', defaultSort: [{ field: 'id', direction: 'desc' }], maxPageSize: null },
+    );
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'VALIDATION_FAILED') throw new CvatValidationError([err.message]);
+    throw err;
+  }
 }
 
 /** Python's urlencode(quote_plus) of the query with `page` set (or removed), keys sorted like DRF. */

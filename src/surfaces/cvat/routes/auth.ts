@@ -4,11 +4,10 @@
  * (CVAT's form has no invitation token) answer 403 with DRF's permission body.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { checkPasswordStrength } from '../../../core/auth/passwords.ts';
 import { AppError } from '../../../core/errors.ts';
 import { resolveActor } from '../../../http/auth.ts';
 import type { SurfaceOptions } from '../../types.ts';
-import { mintLoginKey, registerUser, verifyPasswordLogin } from '../accounts.ts';
+import { loginKey, registerUser } from '../accounts.ts';
 import { CvatDetailError, CvatValidationError, cvatMessages } from '../errors.ts';
 
 type Body = Record<string, unknown>;
@@ -45,7 +44,7 @@ function charField(
   return s;
 }
 
-export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { core, config }) => {
+export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { core }) => {
   const tags = ['cvat'];
 
   app.post('/api/auth/login', { schema: { tags, summary: 'Log in (token)' }, logLevel: 'warn' }, async (req, reply) => {
@@ -57,13 +56,13 @@ export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
     if (Object.keys(errors).length > 0) throw new CvatValidationError(errors);
     const login = username || email;
     if (!login) throw new CvatValidationError({ non_field_errors: ['Must include "username" and "password".'] });
-    const outcome = await verifyPasswordLogin(core, login, password as string);
-    if (!outcome.ok) {
-      throw new CvatValidationError({
-        non_field_errors: [outcome.reason === 'password_expired' ? 'Password expired' : cvatMessages.badLogin],
-      });
+    try {
+      const key = await loginKey(core, login, password as string, req.ip);
+      return reply.header('cache-control', 'no-store').send({ key });
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.code !== 'CREDENTIALS_INVALID' && err.code !== 'PASSWORD_EXPIRED')) throw err;
+      throw new CvatValidationError({ non_field_errors: [err.code === 'PASSWORD_EXPIRED' ? 'Password expired' : cvatMessages.badLogin] });
     }
-    return reply.header('cache-control', 'no-store').send({ key: await mintLoginKey(core, outcome.user) });
   });
 
   app.post('/api/auth/logout', { schema: { tags, summary: 'Log out (revokes the presented key)' } }, async (req) => {
@@ -75,7 +74,8 @@ export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
   });
 
   app.post('/api/auth/register', { schema: { tags, summary: 'Register' }, logLevel: 'warn' }, async (req, reply) => {
-    if (config.REGISTRATION !== 'open') throw new CvatDetailError(403, cvatMessages.forbidden);
+    // Refused before the body is looked at: CVAT's form has no invitation token, so `invite` is closed too.
+    if (core.credentials.registrationMode() !== 'open') throw new CvatDetailError(403, cvatMessages.forbidden);
     const body = bodyOf(req.body);
     const errors: Record<string, string[]> = {};
     const username = charField(errors, body, 'username', { required: true, min: 5, max: 150 });
@@ -86,19 +86,23 @@ export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
     const lastName = charField(errors, body, 'last_name', { required: false, max: 150 }) ?? '';
     if (Object.keys(errors).length > 0) throw new CvatValidationError(errors);
     if (password1 !== password2) throw new CvatValidationError({ non_field_errors: ["The two password fields didn't match."] });
+    let created: Awaited<ReturnType<typeof registerUser>>;
     try {
-      checkPasswordStrength(password1 as string, 'password1');
+      created = await registerUser(core, {
+        username: username as string,
+        email: email as string,
+        password: password1 as string,
+        firstName,
+        lastName,
+      });
     } catch (err) {
-      if (err instanceof AppError) throw new CvatValidationError({ password1: err.issues.map((i) => i.message) });
+      // core names the password `password`; CVAT's form calls it `password1`
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED' && err.issues.some((i) => i.field === 'password')) {
+        throw new CvatValidationError({ password1: err.issues.filter((i) => i.field === 'password').map((i) => i.message) });
+      }
       throw err;
     }
-    const { user, key } = await registerUser(core, {
-      username: username as string,
-      email: email as string,
-      password: password1 as string,
-      firstName,
-      lastName,
-    });
+    const { user, key } = created;
     return reply.code(201).send({
       username: user.username,
       email: user.email,

@@ -10,7 +10,7 @@ import type { User } from '../../../core/users/users.types.ts';
 import { actorOf } from '../../../http/auth.ts';
 import type { SurfaceOptions } from '../../types.ts';
 import { CvatDetailError, cvatMessages } from '../errors.ts';
-import { buildFilter, listRequest, pageLink, pagePlan, parseSort, type Query } from '../list-query.ts';
+import { listRequest, pageLink, pagePlan, type Query } from '../list-query.ts';
 import { orgContextOf } from '../org.ts';
 import { authorizePatch, validatePatch } from '../patch.ts';
 import { fullUser, presentOne, presentPage } from '../present.ts';
@@ -41,16 +41,14 @@ export const cvatUserRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
     const q = req.query as Query;
     const context = await orgContextOf(core, actor, req);
     const visibility = userListVisibilityIn(actor, context);
-    const filter = buildFilter(q);
-    const sort = parseSort(q.sort as string | undefined);
     const plan = pagePlan(q);
     let number = plan.number;
     if (number === 'last') {
-      const probe = await core.users.listWithVisibility(listRequest(filter, sort, 0, 1), visibility);
+      const probe = await core.users.listWithVisibility(listRequest(q, 0, 1), visibility);
       number = Math.max(1, Math.ceil((probe.total ?? 0) / plan.size));
     }
     const offset = (number - 1) * plan.size;
-    const page = await core.users.listWithVisibility(listRequest(filter, sort, offset, plan.size), visibility);
+    const page = await core.users.listWithVisibility(listRequest(q, offset, plan.size), visibility);
     const count = page.total ?? 0;
     // Django's paginator: page 1 always exists (even empty); any other page must hold rows.
     if (number > 1 && offset >= count) throw new CvatDetailError(404, cvatMessages.invalidPage);
