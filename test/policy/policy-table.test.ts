@@ -98,6 +98,7 @@ const probes: Record<Action, Probe> = {
   'users.update.privileged': async (t, w) => send(t, w, 'PATCH', `/users/${(await targetUser(t, w)).id}`, { is_staff: true }),
   'users.delete': async (t, w) => send(t, w, 'DELETE', `/users/${(await targetUser(t, w)).id}`),
   'users.admin': async (_t, w) => can(w.actor.actor, 'users.admin').allow,
+  'users.update.username': async (t, w) => can(w.actor.actor, 'users.update.username', { target: await targetUser(t, w) }).allow,
   'keys.manage': async (t, w) => can(w.actor.actor, 'keys.manage', { target: await targetUser(t, w) }).allow,
   'plane.workspace.members.list': async (t, w) =>
     can(w.actor.actor, 'plane.workspace.members.list', { org: w.org, ...(await membershipOf(t, w)) }).allow,

@@ -85,6 +85,12 @@ export const policyTable: PolicyRow[] = [
     ['user', '-', 'other', '-', 'deny'],
     ['readOnly', '-', 'self', '-', 'deny'],
   ]),
+  ...rows('users.update.username', [
+    ['superuser', '-', 'other', '-', 'allow'],
+    ['groupAdmin', '-', 'other', '-', 'allow'],
+    ['user', '-', 'self', '-', 'deny'],
+    ['serviceAccount', '-', 'self', '-', 'deny'],
+  ]),
   ...rows('users.admin', [
     ['superuser', '-', '-', '-', 'allow'],
     ['groupAdmin', '-', '-', '-', 'allow'],

@@ -145,6 +145,8 @@ export const policyRules = {
   'users.update': { scope: 'write', decide: selfOrAdmin },
   /** change privilege fields: is_active, is_staff, is_superuser, role, password_expired */
   'users.update.privileged': { scope: 'admin', decide: adminOnly },
+  /** change a username (CVAT, DESIGN §6: admins only) */
+  'users.update.username': { scope: 'admin', decide: adminOnly },
   /** delete oneself or (admins) anyone */
   'users.delete': { scope: 'write', decide: selfOrAdmin },
   /** user administration routes of admin-only surfaces (ZenML /users, Testmo /users) */
