@@ -121,6 +121,21 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
+let clockTicks: number | undefined;
+
+/** User + system CPU seconds a process has used so far, from /proc/<pid>/stat (undefined without /proc). */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
 export function sampleRss(pid: number, everyMs = 200): { stop(): number | undefined } {
   let peak: number | undefined;

@@ -13,6 +13,11 @@ export interface ScenarioResult {
   /** connection errors and timeouts (autocannon counts both) */
   errors?: number;
   non2xx?: number;
+  /**
+   * the server's CPU time (user + system) per completed request, in µs: unlike req/s it hardly
+   * moves when other processes compete for the cores
+   */
+  cpuUsPerReq?: number;
   /** the server's largest RSS sampled during the measured run */
   rssMb?: number;
   /**
@@ -20,8 +25,12 @@ export interface ScenarioResult {
    * same stretch of time: their ratio uses it instead of the run-wide reference rate.
    */
   pairedReferenceRps?: number;
+  /** the same for CPU µs per request */
+  pairedReferenceCpuUs?: number;
   /** requests/s divided by the reference's */
   ratio?: number;
+  /** CPU µs per request divided by the reference's (1.15 = 15 % more work per request) */
+  cpuRatio?: number;
 }
 
 /** Reference rows are the ones whose id starts with `reference`; their mean req/s is the denominator. */
@@ -31,13 +40,24 @@ export function referenceRate(results: readonly ScenarioResult[]): number | unde
   return refs.reduce((s, r) => s + (r.requestsPerSec as number), 0) / refs.length;
 }
 
+/** Mean CPU µs per request of the reference rows. */
+export function referenceCpu(results: readonly ScenarioResult[]): number | undefined {
+  const refs = results.filter((r) => r.id.startsWith('reference') && r.status === 'ok' && (r.cpuUsPerReq ?? 0) > 0);
+  if (refs.length === 0) return undefined;
+  return refs.reduce((s, r) => s + (r.cpuUsPerReq as number), 0) / refs.length;
+}
+
 export function withRatios(results: readonly ScenarioResult[]): ScenarioResult[] {
-  const runWide = referenceRate(results);
+  const runWideRate = referenceRate(results);
+  const runWideCpu = referenceCpu(results);
   return results.map((r) => {
-    const ref = r.pairedReferenceRps ?? runWide;
-    return r.status === 'ok' && ref !== undefined && ref > 0 && r.requestsPerSec !== undefined
-      ? { ...r, ratio: r.requestsPerSec / ref }
-      : { ...r };
+    const out = { ...r };
+    if (r.status !== 'ok') return out;
+    const rate = r.pairedReferenceRps ?? runWideRate;
+    if (rate !== undefined && rate > 0 && r.requestsPerSec !== undefined) out.ratio = r.requestsPerSec / rate;
+    const cpu = r.pairedReferenceCpuUs ?? runWideCpu;
+    if (cpu !== undefined && cpu > 0 && r.cpuUsPerReq !== undefined) out.cpuRatio = r.cpuUsPerReq / cpu;
+    return out;
   });
 }
 
@@ -76,6 +96,8 @@ const columns: { head: string; right: boolean; cell: (r: ScenarioResult) => stri
   { head: 'errors', right: true, cell: (r) => fmtInt(r.errors) },
   { head: 'non-2xx', right: true, cell: (r) => fmtInt(r.non2xx) },
   { head: '× ref', right: true, cell: (r) => (r.ratio === undefined ? '' : r.ratio.toFixed(2)) },
+  { head: 'CPU µs/req', right: true, cell: (r) => fmtInt(r.cpuUsPerReq) },
+  { head: 'CPU × ref', right: true, cell: (r) => (r.cpuRatio === undefined ? '' : r.cpuRatio.toFixed(2)) },
   { head: 'RSS MB', right: true, cell: (r) => fmtInt(r.rssMb) },
   { head: 'note', right: false, cell: (r) => (r.status === 'skipped' ? `skipped: ${r.note ?? ''}` : (r.note ?? '')) },
 ];

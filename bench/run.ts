@@ -16,8 +16,8 @@ import { openRuntime } from '../src/runtime.ts';
 import { encodeCursor } from '../src/storage/query-compiler.ts';
 import { type BenchArgs, BenchArgsError, parseBenchArgs, usage } from './args.ts';
 import { type BulkWriter, postgresWriter, sqliteWriter } from './bulk-writer.ts';
-import { type LoadSummary, probe, runLoad, skipReason } from './load.ts';
-import { type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
+import { type LoadSummary, probe, type RequestSpec, runLoad, skipReason } from './load.ts';
+import { cpuSeconds, type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
 import { progressReporter } from './progress.ts';
 import { evaluateTargets, formatTable, formatTargets, mergeSegments, type ScenarioResult, withRatios } from './report.ts';
 import { type BenchContext, type CustomScenario, type HttpScenario, type Scenario, scenarios, targets } from './scenarios.ts';
@@ -135,6 +135,17 @@ function argon2Rate(durationS: number, cpu: number | undefined): Promise<{ perSe
   });
 }
 
+/** A measured run with the server's CPU time over it. */
+async function measured(server: Started, spec: RequestSpec, opts: { durationS: number; connections: number; counter: { n: number } }) {
+  const before = cpuSeconds(server.pid);
+  const load = await runLoad(server.url, spec, opts);
+  const after = cpuSeconds(server.pid);
+  return { load, cpuS: before !== undefined && after !== undefined ? after - before : undefined };
+}
+
+const cpuPerRequest = (cpuS: number | undefined, requests: number) =>
+  cpuS !== undefined && requests > 0 ? { cpuUsPerReq: (cpuS * 1e6) / requests } : {};
+
 const referenceScenario = scenarios.find((s): s is HttpScenario => s.id === 'reference.me') as HttpScenario;
 
 function fromLoad(s: Omit<LoadSummary, 'seconds'>): Partial<ScenarioResult> {
@@ -171,24 +182,34 @@ async function runHttp(
     const segment = args.durationS / rounds;
     const mine: LoadSummary[] = [];
     const theirs: LoadSummary[] = [];
+    let myCpu = 0;
+    let theirCpu = 0;
     for (let i = 0; i < rounds; i++) {
-      theirs.push(await runLoad(servers.reference.url, refSpec, { durationS: segment, connections, counter: refCounter }));
-      mine.push(await runLoad(server.url, spec, { durationS: segment, connections, counter }));
+      const r = await measured(servers.reference, refSpec, { durationS: segment, connections, counter: refCounter });
+      const m = await measured(server, spec, { durationS: segment, connections, counter });
+      theirs.push(r.load);
+      mine.push(m.load);
+      theirCpu += r.cpuS ?? Number.NaN;
+      myCpu += m.cpuS ?? Number.NaN;
     }
     const peak = rss.stop();
     const ref = mergeSegments(theirs);
+    const own = mergeSegments(mine);
     notes.push(`paired: reference ${Math.round(ref.requestsPerSec)} req/s over the same ${rounds} rounds`);
+    const refCpu = cpuPerRequest(Number.isNaN(theirCpu) ? undefined : theirCpu, ref.requests).cpuUsPerReq;
     return {
       ...base,
       status: 'ok',
-      ...fromLoad(mergeSegments(mine)),
+      ...fromLoad(own),
+      ...cpuPerRequest(Number.isNaN(myCpu) ? undefined : myCpu, own.requests),
       pairedReferenceRps: ref.requestsPerSec,
+      ...(refCpu !== undefined ? { pairedReferenceCpuUs: refCpu } : {}),
       ...(peak !== undefined ? { rssMb: peak } : {}),
       note: notes.filter(Boolean).join('; '),
     };
   }
   const [main, bg] = await Promise.all([
-    runLoad(server.url, spec, { durationS: args.durationS, connections, counter }),
+    measured(server, spec, { durationS: args.durationS, connections, counter }),
     background
       ? runLoad(server.url, background, { durationS: args.durationS, connections: background.connections, counter: bgCounter })
       : undefined,
@@ -198,7 +219,9 @@ async function runHttp(
   return {
     ...base,
     status: 'ok',
-    ...fromLoad(main),
+    ...fromLoad(main.load),
+    // with background load the server's CPU is shared, so a per-request figure would mislead
+    ...(bg ? {} : cpuPerRequest(main.cpuS, main.load.requests)),
     ...(peak !== undefined ? { rssMb: peak } : {}),
     note: notes.filter(Boolean).join('; '),
   };

@@ -298,6 +298,13 @@ export const targets: Target[] = [
     pass: (v) => v <= 1.15,
   },
   {
+    name: 'the same in server CPU per request: /v1/users/me ÷ reference',
+    source: 'issue 4',
+    wants: '≤ 1.15',
+    measure: (get) => get('native.me')?.cpuRatio,
+    pass: (v) => v <= 1.15,
+  },
+  {
     name: 'filtered list page p99 (ms)',
     source: 'issue 14',
     wants: '≤ 20',

@@ -69,6 +69,16 @@ describe('ratios to the reference', () => {
     expect(r[1]?.ratio).toBeCloseTo(0.8);
   });
 
+  it('divides CPU per request by the reference, paired or run-wide', () => {
+    const r = withRatios([
+      ok('reference.me', 1000, { cpuUsPerReq: 200 }),
+      ok('native.me', 600, { cpuUsPerReq: 300, pairedReferenceCpuUs: 250 }),
+      ok('native.list.first', 100, { cpuUsPerReq: 1000 }),
+    ]);
+    expect(r[1]?.cpuRatio).toBeCloseTo(1.2);
+    expect(r[2]?.cpuRatio).toBeCloseTo(5);
+  });
+
   it('leaves skipped rows and runs without a reference without a ratio', () => {
     const skipped: ScenarioResult = { id: 'plane.me', title: 'x', status: 'skipped', note: 'not served yet' };
     expect(withRatios([ok('reference.me', 1000), skipped])[1]?.ratio).toBeUndefined();
@@ -88,17 +98,19 @@ describe('the table', () => {
   it('prints one aligned Markdown row per scenario, skips with their reason', () => {
     const text = formatTable(
       withRatios([
-        ok('reference.me', 1000.4, { errors: 0, non2xx: 0, rssMb: 80.2 }),
-        ok('native.me', 750, { p50Ms: 12.345, p99Ms: 250.5 }),
+        ok('reference.me', 1000.4, { errors: 0, non2xx: 0, rssMb: 80.2, cpuUsPerReq: 400 }),
+        ok('native.me', 750, { p50Ms: 12.345, p99Ms: 250.5, cpuUsPerReq: 600 }),
         { id: 'plane.me', title: 'x', status: 'skipped', note: 'not served yet' },
       ]),
     );
     const lines = text.split('\n');
     expect(lines).toHaveLength(5);
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
-    expect(lines[0]).toMatch(/^\| scenario +\| req\/s \| p50 ms \| p99 ms \| errors \| non-2xx \| × ref \| RSS MB \| note/);
-    expect(lines[2]).toMatch(/\| reference\.me +\| +1000 \| +1\.00 \| +2\.00 \| +0 \| +0 \| +1\.00 \| +80 \|/);
-    expect(lines[3]).toMatch(/\| native\.me +\| +750 \| +12\.3 \| +251 \|.*\| +0\.75 \|/);
+    expect(lines[0]).toMatch(
+      /^\| scenario +\| req\/s \| p50 ms \| p99 ms \| errors \| non-2xx \| × ref \| CPU µs\/req \| CPU × ref \| RSS MB \| note/,
+    );
+    expect(lines[2]).toMatch(/\| reference\.me +\| +1000 \| +1\.00 \| +2\.00 \| +0 \| +0 \| +1\.00 \| +400 \| +1\.00 \| +80 \|/);
+    expect(lines[3]).toMatch(/\| native\.me +\| +750 \| +12\.3 \| +251 \|.*\| +0\.75 \| +600 \| +1\.50 \|/);
     expect(lines[4]).toContain('skipped: not served yet');
   });
 });
