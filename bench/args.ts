@@ -18,6 +18,8 @@ export interface BenchArgs {
   pgUrl: string;
   /** pin server and load generator to different cores (when taskset exists) */
   pin: boolean;
+  /** the checkout whose server is measured (default: this one) */
+  serverRoot: string | undefined;
   /** time budget for the whole run; scenarios that would not fit are skipped, not run */
   maxMinutes: number;
   help: boolean;
@@ -36,6 +38,8 @@ export const usage = `usage: npm run bench -- [options]
   --keep                 keep the seeded database (its path is printed)
   --pg-url URL           PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
   --no-pin               do not pin server and load generator to separate cores
+  --server-root DIR      measure the server of another checkout (its migrations, bootstrap and
+                         bin/roster.js); the harness and seeder stay this one's
   --max-minutes M        time budget for the whole run (default 20; 2 with --quick): scenarios that
                          would not fit are skipped and say so
   --help`;
@@ -64,6 +68,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         keep: { type: 'boolean', default: false },
         'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
         'no-pin': { type: 'boolean', default: false },
+        'server-root': { type: 'string' },
         'max-minutes': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -93,6 +98,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     keep: values.keep === true,
     pgUrl,
     pin: values['no-pin'] !== true,
+    serverRoot: str('server-root'),
     maxMinutes: str('max-minutes') !== undefined ? positiveNumber('max-minutes', str('max-minutes') as string, false) : quick ? 2 : 20,
     help: values.help === true,
   };

@@ -9,11 +9,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { loadConfig } from '../src/config.ts';
 import { generateApiKeySecret } from '../src/core/auth/api-keys.service.ts';
-import { bootstrap } from '../src/core/bootstrap.ts';
-import { openRuntime } from '../src/runtime.ts';
-import { encodeCursor } from '../src/storage/query-compiler.ts';
 import { type BenchArgs, BenchArgsError, parseBenchArgs, usage } from './args.ts';
 import { type BulkWriter, postgresWriter, sqliteWriter } from './bulk-writer.ts';
 import { type LoadSummary, probe, type RequestSpec, runLoad, skipReason } from './load.ts';
@@ -24,6 +20,7 @@ import { type BenchContext, type CustomScenario, type HttpScenario, type Scenari
 import { type BenchFixtures, defaultSeedOptions, seedBench } from './seed.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const defaultRoot = root;
 const LOGIN_PASSWORD = 'bench-password-4711';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -73,13 +70,18 @@ function openWriter(db: Database): Promise<BulkWriter> | BulkWriter {
   return db.url.startsWith('sqlite:') ? sqliteWriter(db.url.slice('sqlite:'.length)) : postgresWriter(db.url);
 }
 
-/** Migrations and the bootstrap admin through the real code, then the bulk seed. */
-async function prepare(db: Database, args: BenchArgs, adminKey: string) {
+/**
+ * Migrations and the bootstrap admin through the measured checkout's own CLI (any command but
+ * `serve` migrates and bootstraps first), then the bulk seed.
+ */
+async function prepare(db: Database, args: BenchArgs, adminKey: string, serverRoot: string) {
   const t0 = performance.now();
-  const config = loadConfig({ DATABASE_URL: db.url, ROSTER_ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn' });
-  const rt = await openRuntime(config);
-  await bootstrap(rt.core, { adminEmail: 'admin@localhost', adminPassword: '', adminApiKey: adminKey });
-  await rt.close();
+  execFileSync(process.execPath, [join(serverRoot, 'bin', 'roster.js'), 'keys', 'list', '--user', 'admin'], {
+    cwd: serverRoot,
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, ROSTER_ADMIN_API_KEY: adminKey, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 120_000,
+  });
   const bootstrapS = (performance.now() - t0) / 1000;
 
   const progress = progressReporter();
@@ -95,19 +97,34 @@ async function prepare(db: Database, args: BenchArgs, adminKey: string) {
     const [created] = await writer.query<{ created_at: string; id: number }>('select created_at, id from users where id = ?', [
       fixtures.firstSeededId + Math.floor(span * 0.1),
     ]);
+    const cursor = await cursorEncoder(serverRoot);
     return {
       fixtures,
       bootstrapS,
-      deepCursorById: encodeCursor([deepById]),
-      deepCursorByCreated: encodeCursor([created?.created_at, Number(created?.id)]),
+      deepCursorById: cursor([{ field: 'id', direction: 'asc' }], [deepById]),
+      deepCursorByCreated: cursor([{ field: 'createdAt', direction: 'desc' }], [created?.created_at, Number(created?.id)]),
     };
   } finally {
     await writer.close();
   }
 }
 
+type SortKey = { field: string; direction: 'asc' | 'desc' };
+
+/**
+ * Cursors are opaque to clients, so the bench mints its deep ones with the measured checkout's own
+ * encoder (base64url JSON of the last row's sort values; newer versions also sign the sort keys).
+ */
+async function cursorEncoder(serverRoot: string): Promise<(sort: SortKey[], values: unknown[]) => string> {
+  const qc = (await import(join(serverRoot, 'src', 'storage', 'query-compiler.ts'))) as {
+    encodeCursor: (...a: unknown[]) => string;
+    fullSort: (s: SortKey[]) => SortKey[];
+  };
+  return (sort, values) => (qc.encodeCursor.length >= 2 ? qc.encodeCursor(qc.fullSort(sort), values) : qc.encodeCursor(values));
+}
+
 /** The bundle (`dist/cli.js`) is what production runs; build it when a source is newer. */
-function ensureBundle(): string {
+function ensureBundle(root: string): string {
   const bundle = join(root, 'dist', 'cli.js');
   const newest = (dir: string): number =>
     Math.max(
@@ -119,7 +136,7 @@ function ensureBundle(): string {
   if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest(join(root, 'src'))) {
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   }
-  return 'dist/cli.js (esbuild bundle)';
+  return root === defaultRoot ? 'dist/cli.js (esbuild bundle)' : `${root}/dist/cli.js (esbuild bundle)`;
 }
 
 function argon2Rate(durationS: number, cpu: number | undefined): Promise<{ perSec: number; p50Ms: number; p99Ms: number }> {
@@ -215,6 +232,7 @@ async function runHttp(
       : undefined,
   ]);
   const peak = rss.stop();
+  if (main.load.requests === 0) notes.push(`no request completed in ${args.durationS} s`);
   if (bg) notes.push(`background ${Math.round(bg.requestsPerSec)} req/s, p99 ${bg.p99Ms} ms, non-2xx ${bg.non2xx}`);
   return {
     ...base,
@@ -292,14 +310,15 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   try {
     const adminKey = generateApiKeySecret().secret;
+    const serverRoot = args.serverRoot ?? root;
+    const entry = ensureBundle(serverRoot);
     log(`seeding ${db.describe}`);
-    const prepared = await prepare(db, args, adminKey);
+    const prepared = await prepare(db, args, adminKey, serverRoot);
     const f: BenchFixtures = prepared.fixtures;
     log(`seeded ${f.totalUsers} users in ${f.seconds.toFixed(1)} s (migrations + bootstrap ${prepared.bootstrapS.toFixed(1)} s)`);
 
-    const entry = ensureBundle();
     const roster = await startProcess({
-      args: [join(root, 'bin', 'roster.js'), 'serve'],
+      args: [join(serverRoot, 'bin', 'roster.js'), 'serve'],
       env: {
         DATABASE_URL: db.url,
         LOG_LEVEL: 'warn',
