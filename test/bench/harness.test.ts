@@ -43,7 +43,8 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--users', '1_000_000']).users).toBe(1_000_000);
     expect(parseBenchArgs(['--users', '1e6']).users).toBe(1_000_000);
     const a = parseBenchArgs(['--db', 'postgres', '--only', 'native.me, native.list', '--no-pin']);
-    expect(a).toMatchObject({ db: 'postgres', only: ['native.me', 'native.list'], pin: false });
+    expect(a).toMatchObject({ db: 'postgres', only: ['native.me', 'native.list'], pin: false, serverRoot: undefined });
+    expect(parseBenchArgs(['--server-root', '/srv/roster']).serverRoot).toBe('/srv/roster');
   });
 
   it('refuses bad values with a message naming the option', () => {
