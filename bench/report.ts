@@ -14,8 +14,9 @@ export interface ScenarioResult {
   errors?: number;
   non2xx?: number;
   /**
-   * the server's CPU time (user + system) per completed request, in µs: unlike req/s it hardly
-   * moves when other processes compete for the cores
+   * the server's CPU time (user + system) per completed request, in µs: the work a request costs,
+   * independent of how many requests were in flight (it still drifts when other processes
+   * contend for the same core's caches)
    */
   cpuUsPerReq?: number;
   /** the server's largest RSS sampled during the measured run */
@@ -140,7 +141,8 @@ export function evaluateTargets(
   const get = (id: string) => results.find((r) => r.id === id && r.status === 'ok');
   return targets.map((t) => {
     const value = t.measure(get, run);
-    const verdict = value === undefined || !Number.isFinite(value) ? 'not measured' : t.pass(value) ? 'met' : 'missed';
+    // Infinity stands for "no request completed": a measurement, and a miss for any upper bound.
+    const verdict = value === undefined || Number.isNaN(value) ? 'not measured' : t.pass(value) ? 'met' : 'missed';
     return { name: t.name, source: t.source, wants: t.wants, value: verdict === 'not measured' ? undefined : value, verdict };
   });
 }
@@ -150,7 +152,13 @@ export function formatTargets(verdicts: readonly TargetVerdict[]): string {
     v.name,
     v.source,
     v.wants,
-    v.value === undefined ? '–' : Math.abs(v.value) >= 100 ? v.value.toFixed(0) : v.value.toFixed(2),
+    v.value === undefined
+      ? '–'
+      : v.value === Number.POSITIVE_INFINITY
+        ? 'timed out'
+        : Math.abs(v.value) >= 100
+          ? v.value.toFixed(0)
+          : v.value.toFixed(2),
     v.verdict,
   ]);
   const head = ['target', 'from', 'wants', 'measured', 'verdict'];

@@ -166,7 +166,28 @@ const cpuPerRequest = (cpuS: number | undefined, requests: number) =>
 const referenceScenario = scenarios.find((s): s is HttpScenario => s.id === 'reference.me') as HttpScenario;
 
 function fromLoad(s: Omit<LoadSummary, 'seconds'>): Partial<ScenarioResult> {
-  return { requestsPerSec: s.requestsPerSec, p50Ms: s.p50Ms, p99Ms: s.p99Ms, requests: s.requests, errors: s.errors, non2xx: s.non2xx };
+  // With nothing completed autocannon reports 0 ms latencies: leave them out rather than flatter.
+  const latency = s.requests > 0 ? { p50Ms: s.p50Ms, p99Ms: s.p99Ms } : {};
+  return { requestsPerSec: s.requestsPerSec, ...latency, requests: s.requests, errors: s.errors, non2xx: s.non2xx };
+}
+
+/**
+ * Requests that timed out on the client may still be running in the server (on SQLite a slow
+ * query holds the event loop). Waits, boundedly, until the server answers /readyz quickly again,
+ * so the next scenario does not inherit the backlog; returns the seconds waited.
+ */
+async function drain(server: Started, limitS: number): Promise<number> {
+  const started = performance.now();
+  while ((performance.now() - started) / 1000 < limitS) {
+    const t = performance.now();
+    try {
+      const r = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(limitS * 1000) });
+      if (r.ok && performance.now() - t < 500) break;
+    } catch {
+      // still busy
+    }
+  }
+  return (performance.now() - started) / 1000;
 }
 
 async function runHttp(
@@ -370,6 +391,8 @@ async function main(): Promise<number> {
       log(`▸ ${s.id}: ${s.title}`);
       const r = 'custom' in s ? await runCustom(s, args, pinning) : await runHttp(s, ctx, { roster, reference }, args);
       if (r.status === 'skipped') log(`  skipped: ${r.note}`);
+      const waited = await drain(roster, 120);
+      if (waited > 1) r.note = [r.note, `server busy ${waited.toFixed(0)} s after the run`].filter(Boolean).join('; ');
       results.push(r);
       if (rssMb(roster.pid) === undefined) throw new Error(`the server died during ${s.id}:\n${roster.output()}`);
     }

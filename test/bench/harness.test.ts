@@ -4,7 +4,15 @@ import { BenchArgsError, parseBenchArgs } from '../../bench/args.ts';
 import { nthRequest, skipReason } from '../../bench/load.ts';
 import { person, prng } from '../../bench/people.ts';
 import { renderBar } from '../../bench/progress.ts';
-import { evaluateTargets, formatTable, mergeSegments, referenceRate, type ScenarioResult, withRatios } from '../../bench/report.ts';
+import {
+  evaluateTargets,
+  formatTable,
+  formatTargets,
+  mergeSegments,
+  referenceRate,
+  type ScenarioResult,
+  withRatios,
+} from '../../bench/report.ts';
 import { scenarios, spreadId, targets } from '../../bench/scenarios.ts';
 import { defaultSeedOptions } from '../../bench/seed.ts';
 
@@ -132,6 +140,17 @@ describe('targets', () => {
     expect(byName['deep cursor page p50 ÷ first page p50']).toMatchObject({ verdict: 'met', value: 1.25 });
     expect(byName['server RSS peak under load (MB)']).toMatchObject({ verdict: 'met' });
     expect(byName['Plane /api/v1/users/me/ vs reference (req/s)']).toMatchObject({ verdict: 'not measured', value: undefined });
+  });
+
+  it('counts a row where no request completed as a miss, not as 0 ms', () => {
+    const timedOut: ScenarioResult = { id: 'native.list.filter', title: 'x', status: 'ok', requestsPerSec: 0, requests: 0, errors: 2 };
+    const [v] = evaluateTargets(
+      targets.filter((t) => t.name === 'filtered list page p99 (ms)'),
+      [timedOut],
+      { peakRssMb: undefined },
+    );
+    expect(v).toMatchObject({ verdict: 'missed', value: Number.POSITIVE_INFINITY });
+    expect(formatTargets(v ? [v] : [])).toContain('timed out');
   });
 });
 
