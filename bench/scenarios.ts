@@ -85,7 +85,6 @@ export const scenarios: Scenario[] = [
     server: 'reference',
     request: (c) => get('/me', bearer(c.userKey)),
   },
-  // Roster's own API
   {
     id: 'native.me',
     title: 'GET /v1/users/me (Bearer)',
@@ -93,6 +92,30 @@ export const scenarios: Scenario[] = [
     paired: true,
     request: (c) => get('/v1/users/me', bearer(c.userKey)),
   },
+  // The current user on the foreign surfaces, in the credential style each one's clients send
+  {
+    id: 'plane.me',
+    title: 'GET /api/v1/users/me/ (X-Api-Key)',
+    server: 'roster',
+    paired: true,
+    request: (c) => get('/api/v1/users/me/', { 'x-api-key': c.userKey }),
+  },
+  { id: 'zenml.me', title: 'GET /users/me (Bearer)', server: 'roster', paired: true, request: (c) => get('/users/me', bearer(c.userKey)) },
+  {
+    id: 'testmo.me',
+    title: 'GET /api/v1/user (Bearer)',
+    server: 'roster',
+    paired: true,
+    request: (c) => get('/api/v1/user', bearer(c.userKey)),
+  },
+  {
+    id: 'cvat.self',
+    title: 'GET /api/users/self (Authorization: Token)',
+    server: 'roster',
+    paired: true,
+    request: (c) => get('/api/users/self', { authorization: `Token ${c.userKey}` }),
+  },
+  // Roster's own API: reads, lists, writes, login
   {
     id: 'native.user-by-id',
     title: 'GET /v1/users/:id, ids spread over the table (admin)',
@@ -193,29 +216,7 @@ export const scenarios: Scenario[] = [
     request: (c) => get('/v1/users/me', bearer(c.userKey)),
     background: (c) => ({ ...loginRequest(c), connections: 8 }),
   },
-  // The five foreign surfaces, with the credential style each one's clients send
-  {
-    id: 'plane.me',
-    title: 'GET /api/v1/users/me/ (X-Api-Key)',
-    server: 'roster',
-    paired: true,
-    request: (c) => get('/api/v1/users/me/', { 'x-api-key': c.userKey }),
-  },
-  { id: 'zenml.me', title: 'GET /users/me (Bearer)', server: 'roster', paired: true, request: (c) => get('/users/me', bearer(c.userKey)) },
-  {
-    id: 'testmo.me',
-    title: 'GET /api/v1/user (Bearer)',
-    server: 'roster',
-    paired: true,
-    request: (c) => get('/api/v1/user', bearer(c.userKey)),
-  },
-  {
-    id: 'cvat.self',
-    title: 'GET /api/users/self (Authorization: Token)',
-    server: 'roster',
-    paired: true,
-    request: (c) => get('/api/users/self', { authorization: `Token ${c.userKey}` }),
-  },
+  // Lists on the foreign surfaces
   {
     id: 'overplane.list',
     title: 'GET /api/core/user (newest first, limit 20)',
