@@ -172,7 +172,7 @@ export const scenarios: Scenario[] = [
     id: 'native.list.org',
     title: 'members of the large organization (10 % of users), limit 50',
     server: 'roster',
-    request: (c) => get(`/v1/organizations/${c.largeOrg.slug}/members?limit=50`, bearer(c.adminKey)),
+    request: (c) => get(`/v1/orgs/${c.largeOrg.slug}/members?limit=50`, bearer(c.adminKey)),
   },
   {
     id: 'native.create',
