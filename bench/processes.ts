@@ -1,0 +1,155 @@
+/** Child processes of the bench: spawn (optionally pinned to a core), wait until ready, sample RSS, stop. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+
+export interface Pinning {
+  pinned: boolean;
+  /** why not, when not */
+  reason?: string;
+  serverCpu?: number;
+  loadCpu?: number;
+}
+
+/**
+ * Pins this process (the load generator) to the first core and reserves the last for servers,
+ * when taskset exists and there are at least two cores.
+ */
+export function pinCores(wanted: boolean): Pinning {
+  if (!wanted) return { pinned: false, reason: '--no-pin' };
+  const cpus = availableParallelism();
+  if (cpus < 2) return { pinned: false, reason: 'one core only' };
+  try {
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return { pinned: false, reason: 'taskset not available' };
+  }
+  return { pinned: true, serverCpu: cpus - 1, loadCpu: 0 };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface Started {
+  url: string;
+  pid: number;
+  /** from spawn to the first 200 from the ready path */
+  startupMs: number;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+/** Ends the children this process started (on any exit path of the bench). */
+export function stopAllChildren(): void {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+}
+
+export async function startProcess(opts: {
+  args: string[];
+  env: Record<string, string>;
+  readyPath: string;
+  cpu?: number;
+  timeoutMs: number;
+}): Promise<Started> {
+  const port = await freePort();
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: String(port), ...opts.env };
+  const [cmd, args] =
+    opts.cpu !== undefined ? ['taskset', ['-c', String(opts.cpu), process.execPath, ...opts.args]] : [process.execPath, opts.args];
+  const started = performance.now();
+  // taskset execs the program, so the child's pid is the server's pid.
+  const child = spawn(cmd as string, args as string[], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    out += String(d);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = started + opts.timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${opts.args.join(' ')} exited ${child.exitCode}:\n${out}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${opts.args.join(' ')} not ready after ${opts.timeoutMs} ms:\n${out}`);
+    }
+    try {
+      const r = await fetch(`${url}${opts.readyPath}`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const startupMs = performance.now() - started;
+  return {
+    url,
+    pid: child.pid as number,
+    startupMs,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          children.delete(child);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** VmRSS of a process in MiB, from /proc (undefined where /proc is not there). */
+export function rssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let clockTicks: number | undefined;
+
+/** User + system CPU seconds a process has used so far, from /proc/<pid>/stat (undefined without /proc). */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the peak. */
+export function sampleRss(pid: number, everyMs = 200): { stop(): number | undefined } {
+  let peak: number | undefined;
+  const take = () => {
+    const v = rssMb(pid);
+    if (v !== undefined) peak = Math.max(peak ?? 0, v);
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
+  };
+}
