@@ -104,6 +104,17 @@ describe.each(dialects)('CVAT /api/auth on %s', (dialect) => {
     expect(json(await post(t, '/api/auth/login', { username: user.username }))).toEqual({ password: ['This field is required.'] });
   });
 
+  it('an expired password → 400 Password expired; a deactivated account → the generic refusal', async () => {
+    const expired = await t.newUser({ password: PASSWORD, passwordExpired: true });
+    expect(json(await post(t, '/api/auth/login', { username: expired.user.username, password: PASSWORD }))).toEqual({
+      non_field_errors: ['Password expired'],
+    });
+    const idle = await t.newUser({ password: PASSWORD, isActive: false });
+    expect(json(await post(t, '/api/auth/login', { username: idle.user.username, password: PASSWORD }))).toEqual({
+      non_field_errors: ['Unable to log in with provided credentials.'],
+    });
+  });
+
   it('logout revokes the presented key', async () => {
     const { user } = await t.newUser({ password: PASSWORD });
     const { key } = json(await post(t, '/api/auth/login', { username: user.username, password: PASSWORD })) as { key: string };
