@@ -73,7 +73,8 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const filter = request.filter;
       const page = request.page;
       const after = page.kind === 'cursor' && page.after ? decodeCursor(page.after, keys) : undefined;
-      let filtered = base().where((eb) => compileVisibility(eb, visibility));
+      // No predicate at all for unrestricted lists: `WHERE 1 = 1` stops SQLite's fast count(*) path.
+      let filtered = visibility.kind === 'all' ? base() : base().where((eb) => compileVisibility(eb, visibility));
       if (filter) filtered = filtered.where((eb) => compileFilter(eb, filter, dialect));
       let q = after ? filtered.where((eb) => compileKeyset(eb, keys, after, dialect)) : filtered;
       for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
