@@ -270,6 +270,7 @@ export const policyTable: PolicyRow[] = [
 /** (Plane's member-list rules are exercised over HTTP by test/surfaces/plane; here through `can()`.) */
 export const policyOnlyActions: readonly Action[] = [
   'users.admin',
+  'users.update.username',
   'keys.manage',
   'plane.workspace.members.list',
   'plane.project.members.list',
