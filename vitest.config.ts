@@ -8,6 +8,6 @@ export default defineConfig({
     globalSetup: ['./test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default', './test/helpers/summary-reporter.ts'],
+    reporters: ['default', './test/helpers/summary-reporter.ts', './test/helpers/figures-reporter.ts'],
   },
 });

@@ -1,0 +1,18 @@
+/**
+ * Figures a test measured (requests sent, 5xx count, canary hits, …), printed by the run itself as
+ * one `name: value` a line at its end (see figures-reporter.ts), so no figure is ever typed by hand.
+ *
+ * Test files run in forked workers; each appends JSON lines to its own file in one directory that
+ * the reporter empties when the run starts and reads when it ends.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const figuresDir = join(process.cwd(), 'node_modules', '.cache', 'roster-figures');
+
+/** Records one figure; the name should say the database, e.g. `hostile.sqlite.requests`. */
+export function recordFigure(name: string, value: number | string): void {
+  if (!/^[a-z0-9_.-]+$/i.test(name)) throw new Error(`figure name ${JSON.stringify(name)}: letters, digits, . _ - only`);
+  mkdirSync(figuresDir, { recursive: true });
+  appendFileSync(join(figuresDir, `${process.pid}.jsonl`), `${JSON.stringify({ name, value })}\n`);
+}
