@@ -83,7 +83,8 @@ export function passwordBasic(core: Core): NonNullable<AuthOptions['basic']> {
   return async (username, password, request) => {
     try {
       const user = await core.credentials.loginWithPassword(username, password, { ip: request.ip, recordLogin: false });
-      return { ok: true, actor: { user, credential: { kind: 'password', id: `user:${user.uuid}`, scopes: allScopes } } };
+      const groups = await core.groups.namesOfUser(user.id);
+      return { ok: true, actor: { user, credential: { kind: 'password', id: `user:${user.uuid}`, scopes: allScopes }, groups } };
     } catch (err) {
       if (isAppError(err) && err.code === 'CREDENTIALS_INVALID') return 'invalid';
       if (isAppError(err) && err.code === 'PASSWORD_EXPIRED') return 'password_expired';

@@ -3,6 +3,7 @@
  * Domain, so no subdomain can set or read it), HttpOnly (no script reads it), SameSite=Lax (not
  * sent on cross-site POSTs). Any surface may accept it through `requireActor({ cookie: true })`.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = '__Host-roster_session';
@@ -40,4 +41,42 @@ export function isCrossSiteWrite(request: FastifyRequest): boolean {
   } catch {
     return true; // "null" or garbage: an opaque origin is not this site
   }
+}
+
+/**
+ * Django's CSRF cookie, for surfaces whose browser clients send it back in a header (CVAT's UI
+ * reads `csrftoken` and sends `X-CSRFToken`). Readable by the page's script, so not HttpOnly.
+ */
+export const CSRF_COOKIE = 'csrftoken';
+
+/**
+ * The CSRF token of a session: derived from the session token (SHA-256 under a fixed label), so it
+ * needs no storage, changes with every session and cannot be planted by a sibling subdomain the
+ * way a free-standing double-submit cookie can.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update(`roster-csrf:${sessionToken}`).digest('base64url');
+}
+
+export function setCsrfCookie(reply: FastifyReply, sessionToken: string, expiresAt: string): void {
+  reply.setCookie(CSRF_COOKIE, csrfTokenFor(sessionToken), { secure: true, sameSite: 'lax', path: '/', expires: new Date(expiresAt) });
+}
+
+export function clearCsrfCookie(reply: FastifyReply): void {
+  reply.clearCookie(CSRF_COOKIE, { secure: true, sameSite: 'lax', path: '/' });
+}
+
+/**
+ * Django's rule for a request authenticated by the session cookie: a state-changing one must
+ * carry `X-CSRFToken` equal to the session's token. `ok` for safe methods and for requests that
+ * did not use the cookie (a header credential needs no CSRF defence: a browser never adds one).
+ */
+export function csrfVerdict(request: FastifyRequest, usedCookie: boolean): 'ok' | 'missing' | 'incorrect' {
+  if (!usedCookie || safeMethods.has(request.method)) return 'ok';
+  const sent = request.headers['x-csrftoken'];
+  const token = sessionCookieOf(request);
+  if (typeof sent !== 'string' || sent === '' || token === undefined) return 'missing';
+  const expected = Buffer.from(csrfTokenFor(token));
+  const given = Buffer.from(sent);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? 'ok' : 'incorrect';
 }

@@ -185,6 +185,56 @@ describe.each(dialects)('native /v1 tenancy routes on %s', (dialect) => {
     expect((await call(p.key, 'POST', '/users', { email: `made2-${Date.now()}@example.com` })).statusCode).toBe(201);
     expect((await call(p.key, 'GET', '/users?limit=1&with_total=true')).json().total).toBe(await t.core.users.count());
   });
+  it('GET /v1/users in an organization context: org, org_id or X-Organization list its members', async () => {
+    const { org, owner, members } = await orgWith(t, ['worker']);
+    const outsider = await principal(t);
+    const ids = (r: { json(): { data: { id: number }[] } }) =>
+      r
+        .json()
+        .data.map((u) => u.id)
+        .sort((a, b) => a - b);
+    const expected = [owner.user.id, members[0]!.user.id].sort((a, b) => a - b);
+    expect(ids(await call(members[0]!.key, 'GET', `/users?org=${org.slug}`))).toEqual(expected);
+    expect(ids(await call(owner.key, 'GET', `/users?org_id=${org.id}`))).toEqual(expected);
+    const viaHeader = await t.inject({ method: 'GET', url: '/v1/users', headers: { ...bearer(owner.key), 'x-organization': org.slug } });
+    expect(ids(viaHeader)).toEqual(expected);
+    expect(ids(await call(t.adminKey, 'GET', `/users?org=${org.slug}&limit=1000`))).toEqual(expected);
+    // Without a context a member still sees only themselves.
+    expect(ids(await call(members[0]!.key, 'GET', '/users'))).toEqual([members[0]!.user.id]);
+    const foreign = await call(outsider.key, 'GET', `/users?org=${org.slug}`);
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.headers['content-type']).toContain('application/problem+json');
+    const unknown = await call(owner.key, 'GET', '/users?org=no-such-org-anywhere');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('ORG_NOT_FOUND');
+    const conflict = await call(owner.key, 'GET', `/users?org=${org.slug}&org_id=${org.id}`);
+    expect(conflict.statusCode).toBe(400);
+    expect(conflict.json().code).toBe('ORG_ID_CONFLICT');
+    const mismatch = await t.inject({
+      method: 'GET',
+      url: `/v1/users?org=${org.slug}`,
+      headers: { ...bearer(owner.key), 'x-organization': 'other' },
+    });
+    expect(mismatch.statusCode).toBe(400);
+    // `org=` alone: users in no organization (the outsider, who has none, sees themselves).
+    expect(ids(await call(outsider.key, 'GET', '/users?org='))).toEqual([outsider.user.id]);
+    expect(ids(await call(owner.key, 'GET', '/users?org='))).toEqual([]);
+  });
+
+  it('deleting the last owner of an organization is refused (409 LAST_OWNER); with a co-owner it goes through', async () => {
+    const { org, owner } = await orgWith(t);
+    const refused = await call(t.adminKey, 'DELETE', `/users/${owner.user.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('LAST_OWNER');
+    expect(await t.core.users.findById(owner.user.id)).toBeDefined();
+    const second = await principal(t);
+    await t.core.memberships.addTrusted({ orgId: org.id, userId: second.user.id, role: 'owner' });
+    expect((await call(t.adminKey, 'DELETE', `/users/${owner.user.id}`)).statusCode).toBe(204);
+    expect(await t.core.users.findById(owner.user.id)).toBeUndefined();
+    const left = await call(t.adminKey, 'GET', `/orgs/${org.slug}/members`);
+    expect(left.json().data.map((m: { user: { id: number } }) => m.user.id)).toEqual([second.user.id]);
+  });
+
   it('documents every tenancy route in the OpenAPI document', async () => {
     const doc = (await t.inject({ method: 'GET', url: '/openapi.json' })).json();
     for (const path of [

@@ -7,10 +7,11 @@ import { checkPasswordStrength, hashPassword, verifyPassword } from '../auth/pas
 import { type Clock, isoNow } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { newUserRef, newUuid, randomBase62 } from '../ids.ts';
-import { type Action, authorize, userListVisibility } from '../policy/policy.ts';
+import { type Action, authorize, userListVisibility, userListVisibilityIn } from '../policy/policy.ts';
 import type { Visibility } from '../policy/visibility.ts';
 import type { Store } from '../ports.ts';
 import type { ListRequest, ListResult } from '../query/model.ts';
+import type { OrgContext } from '../tenancy/types.ts';
 import type { CreateUserInput, User, UserInput, UserRecord, UserRecordPatch } from './users.types.ts';
 import { privilegedUserFields } from './users.types.ts';
 import { defaultDisplayName, usernameFromEmail, validateUserInput } from './users.validation.ts';
@@ -204,7 +205,19 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
     async delete(actor: Actor, target: User, action: Action = 'users.delete'): Promise<void> {
       authorize(actor, action, { target });
       if (target.username === 'admin' && target.isSuperuser) throw new AppError('FORBIDDEN', 'the built-in admin cannot be deleted');
-      await store.users.delete(target.id);
+      // An organization keeps at least one active owner (as memberships.remove does): deleting its
+      // last one is refused. Organizations are locked in id order so concurrent deletions of two
+      // co-owners cannot both pass the count.
+      await store.transaction(async (tx) => {
+        const owned = (await tx.memberships.listByUser(target.id)).filter((m) => m.role === 'owner' && m.isActive).map((m) => m.orgId);
+        for (const orgId of owned.sort((a, b) => a - b)) {
+          await tx.organizations.lockForUpdate(orgId);
+          if ((await tx.memberships.countActiveOwners(orgId)) <= 1) {
+            throw new AppError('LAST_OWNER', 'This user is the last owner of an organization; make someone else owner first');
+          }
+        }
+        await tx.users.delete(target.id);
+      });
     },
 
     /** A page of users the actor may see; `visibility` narrows further (organization context). */
@@ -214,6 +227,9 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
       const v: Visibility = visibility ? (base.kind === 'all' ? visibility : { kind: 'and', parts: [base, visibility] }) : base;
       return store.users.list(request, v);
     },
+
+    /** A page of users in an organization context (`core.orgContext.resolve`), as policy scopes it. */
+    listIn: (actor: Actor, request: ListRequest, context: OrgContext) => store.users.list(request, userListVisibilityIn(actor, context)),
 
     /** A page with a visibility decided by the caller through policy (org-scoped lists). */
     listWithVisibility: (request: ListRequest, visibility: Visibility) => store.users.list(request, visibility),

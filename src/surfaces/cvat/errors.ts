@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailure } from '../../http/auth.ts';
 import { toProblem } from '../../http/errors.ts';
+import { csrfVerdict } from '../../http/session-cookie.ts';
 
 export const cvatMessages = {
   notProvided: 'Authentication credentials were not provided.',
@@ -49,6 +50,12 @@ export function refuseAuth(reply: FastifyReply, failure: AuthFailure): FastifyRe
   const message =
     failure === 'missing' ? cvatMessages.notProvided : failure === 'inactive' ? cvatMessages.inactive : cvatMessages.invalidToken;
   return reply.code(401).header('www-authenticate', 'Token').send({ detail: message });
+}
+
+/** Django's CSRF refusal reason for a cookie-authenticated request, or undefined when it may proceed. */
+export function csrfRefusal(request: FastifyRequest, usedCookie: boolean): string | undefined {
+  const verdict = csrfVerdict(request, usedCookie);
+  return verdict === 'ok' ? undefined : `CSRF Failed: CSRF token ${verdict}.`;
 }
 
 /** core's canonical field names → CVAT's wire names */

@@ -5,24 +5,32 @@
  * A wrong method is 405 before authentication and permissions (DESIGN §6).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { requireActor } from '../../http/auth.ts';
+import { passwordBasic, requireActor } from '../../http/auth.ts';
+import { presentedCredential } from '../../http/credentials.ts';
 import { methodNotAllowed } from '../../http/methods.ts';
 import type { Surface, SurfaceOptions } from '../types.ts';
-import { passwordActor } from './accounts.ts';
-import { detail, refuseAuth, sendCvatError } from './errors.ts';
+import { csrfRefusal, detail, refuseAuth, sendCvatError } from './errors.ts';
 import { cvatAuthRoutes } from './routes/auth.ts';
 import { cvatUserRoutes } from './routes/users.ts';
+
+const styles = ['token', 'bearer', 'basic'] as const;
 
 const authenticated: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   app.addHook(
     'preHandler',
     requireActor(opts.core, {
-      styles: ['token', 'bearer', 'basic'],
+      styles,
       cookie: true,
       refuse: (reply, failure) => refuseAuth(reply, failure),
-      basic: (login, password, request) => passwordActor(opts.core, login, password, request.ip),
+      basic: passwordBasic(opts.core),
     }),
   );
+  // DRF's SessionAuthentication: a browser's state-changing request also proves it read the CSRF cookie.
+  app.addHook('preHandler', async (req, reply) => {
+    if (reply.sent) return;
+    const refusal = csrfRefusal(req, presentedCredential(req, styles).kind === 'none');
+    if (refusal) return detail(reply, 403, refusal);
+  });
   await app.register(cvatUserRoutes, opts);
 };
 

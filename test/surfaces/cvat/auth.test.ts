@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, buildTestApp, type TestApp } from '../../helpers/app.ts';
 import { dialects } from '../../helpers/dialects.ts';
-import { json, token } from './helpers.ts';
+import { basic, json, token } from './helpers.ts';
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -122,5 +122,79 @@ describe.each(dialects)('CVAT /api/auth on %s', (dialect) => {
     expect(r.statusCode).toBe(200);
     expect(json(r)).toEqual({ detail: 'Successfully logged out.' });
     expect((await t.inject({ method: 'GET', url: '/api/users/self', headers: token(key) })).statusCode).toBe(401);
+  });
+
+  /** The cookies of a response as `name → {value, attributes}`. */
+  function cookiesOf(r: { headers: Record<string, unknown> }): Map<string, { value: string; attrs: string }> {
+    const raw = r.headers['set-cookie'];
+    const lines = Array.isArray(raw) ? raw : raw === undefined ? [] : [String(raw)];
+    const out = new Map<string, { value: string; attrs: string }>();
+    for (const line of lines as string[]) {
+      const [pair = '', ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      out.set(pair.slice(0, eq).trim(), { value: pair.slice(eq + 1), attrs: attrs.join(';').toLowerCase() });
+    }
+    return out;
+  }
+
+  it('browser login: a session cookie (HttpOnly) and a CSRF cookie; writes with the cookie need X-CSRFToken', async () => {
+    const { user } = await t.newUser({ password: PASSWORD, firstName: 'Before' });
+    const login = await post(t, '/api/auth/login', { username: user.username, password: PASSWORD });
+    expect(login.statusCode).toBe(200);
+    const jar = cookiesOf(login);
+    const session = jar.get('__Host-roster_session');
+    const csrf = jar.get('csrftoken');
+    expect(session?.attrs).toContain('httponly');
+    expect(session?.attrs).toContain('secure');
+    expect(session?.attrs).toContain('samesite=lax');
+    expect(csrf?.attrs).not.toContain('httponly');
+    const cookie = `__Host-roster_session=${session?.value}; csrftoken=${csrf?.value}`;
+    const self = await t.inject({ method: 'GET', url: '/api/users/self', headers: { cookie } });
+    expect(self.statusCode).toBe(200);
+    expect(json(self).id).toBe(user.id);
+
+    const patch = (headers: Record<string, string>) =>
+      t.inject({ method: 'PATCH', url: `/api/users/${user.id}`, payload: { first_name: 'After' }, headers: { cookie, ...headers } });
+    const missing = await patch({});
+    expect(missing.statusCode).toBe(403);
+    expect(json(missing)).toEqual({ detail: 'CSRF Failed: CSRF token missing.' });
+    const wrong = await patch({ 'x-csrftoken': 'A'.repeat(csrf?.value.length ?? 43) });
+    expect(wrong.statusCode).toBe(403);
+    expect(json(wrong)).toEqual({ detail: 'CSRF Failed: CSRF token incorrect.' });
+    expect((await t.core.users.findById(user.id))?.firstName).toBe('Before');
+    // Another site cannot use the cookie at all, CSRF header or not.
+    const crossSite = await patch({ 'x-csrftoken': csrf?.value ?? '', origin: 'https://evil.example' });
+    expect(crossSite.statusCode).toBe(401);
+    const ok = await patch({ 'x-csrftoken': csrf?.value ?? '' });
+    expect(ok.statusCode).toBe(200);
+    expect(json(ok).first_name).toBe('After');
+    // A header credential needs no CSRF token: browsers never add one by themselves.
+    const key = json(login).key as string;
+    const viaToken = await t.inject({ method: 'PATCH', url: `/api/users/${user.id}`, payload: { last_name: 'Key' }, headers: token(key) });
+    expect(viaToken.statusCode).toBe(200);
+
+    // Logout through the cookie: CSRF too, then the session is over and both cookies are cleared.
+    expect((await post(t, '/api/auth/logout', {}, { cookie })).statusCode).toBe(403);
+    const out = await post(t, '/api/auth/logout', {}, { cookie, 'x-csrftoken': csrf?.value ?? '' });
+    expect(out.statusCode).toBe(200);
+    expect(cookiesOf(out).get('__Host-roster_session')?.value).toBe('');
+    expect((await t.inject({ method: 'GET', url: '/api/users/self', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('HTTP Basic with wrong passwords is throttled like any login: 429 with Retry-After, then even the right password waits', async () => {
+    const { user } = await t.newUser({ password: PASSWORD });
+    const statuses: number[] = [];
+    let throttled: Awaited<ReturnType<TestApp['inject']>> | undefined;
+    for (let i = 0; i < 30 && !throttled; i++) {
+      const r = await t.inject({ method: 'GET', url: '/api/users/self', headers: basic(user.username, `wrong password ${i}`) });
+      statuses.push(r.statusCode);
+      if (r.statusCode === 429) throttled = r;
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
+    expect(throttled, `statuses: ${statuses.join(',')}`).toBeDefined();
+    expect(json(throttled as NonNullable<typeof throttled>)).toEqual({ detail: 'Request was throttled.' });
+    expect(Number(throttled?.headers['retry-after'])).toBeGreaterThan(0);
+    const right = await t.inject({ method: 'GET', url: '/api/users/self', headers: basic(user.username, PASSWORD) });
+    expect(right.statusCode).toBe(429);
   });
 });

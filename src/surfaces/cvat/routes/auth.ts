@@ -6,9 +6,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../../core/errors.ts';
 import { resolveActor } from '../../../http/auth.ts';
+import { presentedCredential } from '../../../http/credentials.ts';
+import { clearCsrfCookie, clearSessionCookie, sessionCookieOf, setCsrfCookie, setSessionCookie } from '../../../http/session-cookie.ts';
 import type { SurfaceOptions } from '../../types.ts';
 import { loginKey, registerUser } from '../accounts.ts';
-import { CvatDetailError, CvatValidationError, cvatMessages } from '../errors.ts';
+import { CvatDetailError, CvatValidationError, csrfRefusal, cvatMessages } from '../errors.ts';
 
 type Body = Record<string, unknown>;
 
@@ -57,7 +59,10 @@ export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
     const login = username || email;
     if (!login) throw new CvatValidationError({ non_field_errors: ['Must include "username" and "password".'] });
     try {
-      const key = await loginKey(core, login, password as string, req.ip);
+      const { key, session } = await loginKey(core, login, password as string, { ip: req.ip, userAgent: req.headers['user-agent'] });
+      // dj-rest-auth with session login: the browser also gets the session and its CSRF cookie.
+      setSessionCookie(reply, session.token, session.expiresAt);
+      setCsrfCookie(reply, session.token, session.expiresAt);
       return reply.header('cache-control', 'no-store').send({ key });
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'CREDENTIALS_INVALID' && err.code !== 'PASSWORD_EXPIRED')) throw err;
@@ -65,13 +70,26 @@ export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
     }
   });
 
-  app.post('/api/auth/logout', { schema: { tags, summary: 'Log out (revokes the presented key)' } }, async (req) => {
-    const outcome = await resolveActor(core, req, { styles: ['token', 'bearer'] });
-    if (typeof outcome !== 'string' && outcome.ok && outcome.actor.credential.kind === 'api_key') {
-      await core.apiKeys.revoke(outcome.actor, outcome.actor.user, outcome.actor.credential.id);
-    }
-    return { detail: 'Successfully logged out.' };
-  });
+  app.post(
+    '/api/auth/logout',
+    { schema: { tags, summary: 'Log out (revokes the presented key, or ends the browser session)' } },
+    async (req, reply) => {
+      const usedCookie = presentedCredential(req, ['token', 'bearer']).kind === 'none';
+      const refusal = csrfRefusal(req, usedCookie && sessionCookieOf(req) !== undefined);
+      if (refusal) throw new CvatDetailError(403, refusal);
+      const outcome = await resolveActor(core, req, { styles: ['token', 'bearer'], cookie: true });
+      if (typeof outcome !== 'string' && outcome.ok) {
+        const { actor } = outcome;
+        if (actor.credential.kind === 'api_key') await core.apiKeys.revoke(actor, actor.user, actor.credential.id);
+        else if (actor.credential.kind === 'session') await core.sessions.end(actor);
+      }
+      if (usedCookie) {
+        clearSessionCookie(reply);
+        clearCsrfCookie(reply);
+      }
+      return { detail: 'Successfully logged out.' };
+    },
+  );
 
   app.post('/api/auth/register', { schema: { tags, summary: 'Register' }, logLevel: 'warn' }, async (req, reply) => {
     // Refused before the body is looked at: CVAT's form has no invitation token, so `invite` is closed too.

@@ -4,6 +4,7 @@ import { AppError } from '../../../core/errors.ts';
 import type { FilterNode, SortKey } from '../../../core/query/model.ts';
 import { searchTerms } from '../../../core/query/model.ts';
 import { actorOf } from '../../../http/auth.ts';
+import { orgContextInput } from '../../../http/org-context.ts';
 import type { SurfaceOptions } from '../../types.ts';
 import { presentUser, sortableFields, userInputFromWire } from '../present.ts';
 import { readableUser as readableUserOf } from '../readable-user.ts';
@@ -37,7 +38,14 @@ export const nativeUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async
 
   app.get(
     '/users',
-    { schema: { tags, summary: 'List users (cursor pages)', querystring: ListUsersQuery, response: { 200: UserListResponse, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'List users (cursor pages); in an organization context (`org`, `org_id` or `X-Organization`) its members',
+        querystring: ListUsersQuery,
+        response: { 200: UserListResponse, ...errors },
+      },
+    },
     async (req) => {
       const q = req.query;
       const filters: FilterNode[] = [];
@@ -50,12 +58,18 @@ export const nativeUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async
           terms: searchTerms(q.search),
           fields: ['username', 'email', 'firstName', 'lastName', 'displayName'],
         });
-      const result = await core.users.list(actorOf(req), {
-        ...(filters.length > 0 ? { filter: { kind: 'and', children: filters } } : {}),
-        sort: parseSort(q.sort),
-        page: { kind: 'cursor', after: q.cursor ?? null, limit: q.limit },
-        withTotal: q.with_total,
-      });
+      const actor = actorOf(req);
+      const context = await core.orgContext.resolve(actor, orgContextInput(req));
+      const result = await core.users.listIn(
+        actor,
+        {
+          ...(filters.length > 0 ? { filter: { kind: 'and', children: filters } } : {}),
+          sort: parseSort(q.sort),
+          page: { kind: 'cursor', after: q.cursor ?? null, limit: q.limit },
+          withTotal: q.with_total,
+        },
+        context,
+      );
       return {
         data: result.items.map(presentUser),
         next_cursor: result.nextCursor,

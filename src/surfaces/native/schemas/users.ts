@@ -113,6 +113,10 @@ export const ListUsersQuery = Type.Object(
     username: Type.Optional(Type.String({ maxLength: 150 })),
     is_active: Type.Optional(Type.Boolean()),
     with_total: Type.Boolean({ default: false }),
+    org: Type.Optional(
+      Type.String({ maxLength: 64, description: "an organization's slug: list its members (`org=` alone: users in no organization)" }),
+    ),
+    org_id: Type.Optional(Type.String({ maxLength: 20, description: 'an organization id, instead of `org` or `X-Organization`' })),
   },
   { additionalProperties: false },
 );
