@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 // Type-only: brings in the `createRateLimit` decorator's typing.
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { type HeaderStyle, presentedCredential } from './credentials.ts';
 import { sessionCookieOf } from './session-cookie.ts';
 
 export interface RateLimitState {
@@ -30,6 +31,8 @@ export interface RateLimitPolicy {
   windowMs: number;
   /** `credential` (default): the presented credential, else the client address; `address`: always the address */
   keyBy?: 'credential' | 'address';
+  /** the header styles the surface authenticates with, in its order (default: Authorization, then X-Api-Key) */
+  styles?: readonly HeaderStyle[];
   /** headers to add to every response the policy sees (see `rateLimitHeaders`) */
   headers?: (state: RateLimitState) => Record<string, string | number>;
   /** answers 429 in the surface's format; `Retry-After` (seconds) is already set */
@@ -54,34 +57,31 @@ export const rateLimitHeaders = {
 
 const fingerprint = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
-function headerValue(request: FastifyRequest, name: string): string | undefined {
-  const v = request.headers[name];
-  const s = Array.isArray(v) ? v[0] : v;
-  return s?.trim() ? s.trim() : undefined;
-}
+/** Authorization (any of its schemes) before X-Api-Key: the order most surfaces authenticate in. */
+const defaultStyles: readonly HeaderStyle[] = ['bearer', 'token', 'basic', 'x-api-key'];
 
 /**
  * What identifies the caller for counting, without verifying anything: `c:<hash>` of the
- * presented secret (Authorization value, X-Api-Key or session cookie), `u:<hash>` of a Basic
- * username, else `a:<client address>`.
+ * presented secret, `u:<hash>` of a Basic username, `c:<hash>` of the session cookie, else
+ * `a:<client address>`. The credential is read exactly as the surface authenticates
+ * (`presentedCredential` with its header styles, in its order), so the bucket is the credential
+ * that authenticates: a header the surface ignores, or one it cannot parse, cannot be varied to
+ * get a fresh bucket — such requests count by address.
  */
-export function rateLimitKey(request: FastifyRequest, keyBy: RateLimitPolicy['keyBy'] = 'credential'): string {
+export function rateLimitKey(
+  request: FastifyRequest,
+  keyBy: RateLimitPolicy['keyBy'] = 'credential',
+  styles: readonly HeaderStyle[] = defaultStyles,
+): string {
   if (keyBy === 'credential') {
-    const authorization = headerValue(request, 'authorization');
-    if (authorization) {
-      const [scheme = '', ...rest] = authorization.split(/\s+/);
-      const value = rest.join(' ');
-      if (scheme.toLowerCase() === 'basic' && value) {
-        // A password is a low-entropy secret: count by username so no hash of it is kept.
-        const decoded = Buffer.from(value, 'base64').toString('utf8');
-        return `u:${fingerprint(decoded.split(':')[0] ?? '')}`;
-      }
-      if (value) return `c:${fingerprint(value)}`;
+    const presented = presentedCredential(request, styles);
+    // A password is a low-entropy secret: count by username so no hash of it is kept.
+    if (presented.kind === 'basic') return `u:${fingerprint(presented.username)}`;
+    if (presented.kind === 'secret') return `c:${fingerprint(presented.secret)}`;
+    if (presented.kind === 'none') {
+      const cookie = sessionCookieOf(request);
+      if (cookie) return `c:${fingerprint(cookie)}`;
     }
-    const apiKey = headerValue(request, 'x-api-key');
-    if (apiKey) return `c:${fingerprint(apiKey)}`;
-    const cookie = sessionCookieOf(request);
-    if (cookie) return `c:${fingerprint(cookie)}`;
   }
   return `a:${request.ip}`;
 }
@@ -94,7 +94,7 @@ export function rateLimitHook(app: FastifyInstance, policy: RateLimitPolicy): on
   const check = app.createRateLimit({
     max: policy.max,
     timeWindow: policy.windowMs,
-    keyGenerator: (request) => `${policy.name}:${rateLimitKey(request, policy.keyBy)}`,
+    keyGenerator: (request) => `${policy.name}:${rateLimitKey(request, policy.keyBy, policy.styles)}`,
     // A Redis outage must not take the API down with it: count nothing and let requests through.
     skipOnError: true,
   });

@@ -72,6 +72,20 @@ describe('rate-limit bucket keys', () => {
     expect(rateLimitKey(request({}))).toBe('a:203.0.113.5');
     expect(rateLimitKey(request({ authorization: 'Bearer k' }), 'address')).toBe('a:203.0.113.5');
   });
+
+  it('counts the credential that authenticates, in the surface’s header order; anything it ignores counts by address', () => {
+    const key = 'rst_abcdefgh_0123456789abcdefghijklmnopqrstuv';
+    const plane = ['x-api-key', 'bearer'] as const;
+    // X-Api-Key authenticates on Plane: a fresh Authorization value on every request changes nothing.
+    const a = rateLimitKey(request({ 'x-api-key': key, authorization: 'Bearer one' }), 'credential', plane);
+    const b = rateLimitKey(request({ 'x-api-key': key, authorization: 'Bearer two' }), 'credential', plane);
+    expect(a).toBe(b);
+    expect(a).toBe(rateLimitKey(request({ 'x-api-key': key })));
+    // Schemes no surface reads, and unparsable values, cannot be varied into fresh buckets.
+    expect(rateLimitKey(request({ authorization: `Digest ${Math.random()}` }))).toBe('a:203.0.113.5');
+    expect(rateLimitKey(request({ authorization: 'Bearer two words' }))).toBe('a:203.0.113.5');
+    expect(rateLimitKey(request({ authorization: `Token ${key}` }), 'credential', ['bearer'])).toBe('a:203.0.113.5');
+  });
 });
 
 describe('rate-limit policy in process', () => {

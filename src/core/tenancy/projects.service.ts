@@ -84,6 +84,8 @@ export function createProjectsService({ store, clock }: { store: Store; clock: C
 
     /** Lookup without a policy check. */
     find: (projectId: number) => store.projects.findById(projectId),
+    /** By the public uuid (Plane's wire id); no policy check, as `find`. */
+    findByUuid: (uuid: string) => store.projects.findByUuid(uuid),
 
     /** The organization's projects (ORG_NOT_FOUND when the actor cannot see the organization). */
     async listByOrg(actor: Actor, orgId: number): Promise<Project[]> {

@@ -18,6 +18,8 @@ import { Problem, UserResponse } from './schemas/users.ts';
 const notAllowed = (req: FastifyRequest, reply: FastifyReply) =>
   problem(req, reply, 405, 'METHOD_NOT_ALLOWED', `Method ${req.method} not allowed`);
 
+const styles = ['bearer', 'x-api-key'] as const;
+
 const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   app.addSchema(UserResponse);
   app.addSchema(Problem);
@@ -26,6 +28,7 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   const routeOpts: SurfaceOptions = { core: opts.core, config: opts.config, publicUrl: opts.publicUrl };
   applyRateLimit(app, {
     name: 'native',
+    styles,
     max: opts.config.RATE_LIMIT_PER_MINUTE,
     windowMs: 60_000,
     headers: rateLimitHeaders.secondsToReset,
@@ -42,7 +45,7 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
     authed.addHook(
       'preHandler',
       requireActor(opts.core, {
-        styles: ['bearer', 'x-api-key'],
+        styles,
         cookie: true,
         refuse: (reply, failure, req) => {
           reply.header('www-authenticate', 'Bearer realm="roster"');

@@ -9,7 +9,8 @@ import { requireActor } from '../../http/auth.ts';
 import { type HeaderStyle, presentedCredential } from '../../http/credentials.ts';
 import { refuseCredential } from './errors.ts';
 
-const styles: readonly HeaderStyle[] = ['x-api-key', 'bearer'];
+export const planeCredentialStyles: readonly HeaderStyle[] = ['x-api-key', 'bearer'];
+const styles = planeCredentialStyles;
 
 export function planeAuthentication(core: Core) {
   const authenticate = requireActor(core, { styles, refuse: (reply, failure) => refuseCredential(reply, failure) });

@@ -20,6 +20,7 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
   // Counted per credential (else per address) before anything else; Testmo documents only 429 + Retry-After.
   applyRateLimit(app, {
     name: 'testmo',
+    styles: ['bearer'],
     max: opts.config.RATE_LIMIT_PER_MINUTE,
     windowMs: 60_000,
     exceeded: (_req, reply, state) => sendTestmo(reply, rateLimited(state.resetInSeconds)),

@@ -30,8 +30,8 @@ async function projectMembers(core: Core, actor: Actor, slug: string, projectUui
     core.projects.hasAnyProjectIn(actor.user.id, org.id),
   ]);
   authorize(actor, 'plane.project.members.list', { org, ...(membership ? { membership } : {}), inAnyProjectOfOrg });
-  // Project ids are uuids on Plane's wire. core.projects has no uuid lookup; the port does.
-  const project = await core.store.projects.findByUuid(projectUuid);
+  // Project ids are uuids on Plane's wire.
+  const project = await core.projects.findByUuid(projectUuid);
   if (!project || project.orgId !== org.id) throw new AppError('PROJECT_NOT_FOUND');
   const page = await core.projects.listMemberUsers(project.id, {
     sort: [{ field: 'id', direction: 'asc' }],
