@@ -4,7 +4,7 @@
  */
 import { hash, verify } from '@node-rs/argon2';
 import { AppError } from '../errors.ts';
-import { commonPasswords } from './common-passwords.ts';
+import { isCommonPassword } from './common-passwords.ts';
 
 export const argonParams = { algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -75,7 +75,7 @@ export function checkPasswordStrength(plain: string, field = 'password', context
       ],
     });
   }
-  if (commonPasswords.has(plain.toLowerCase())) {
+  if (isCommonPassword(plain)) {
     throw new AppError('VALIDATION_FAILED', `${field}: too common`, {
       issues: [{ field, kind: 'common', message: 'This password is too common.' }],
     });
