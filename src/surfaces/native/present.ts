@@ -85,13 +85,3 @@ export function userInputFromWire(body: PatchUserBody & { password?: string }): 
   }
   return out as UserInput;
 }
-
-/** core field → native wire name, for sort parameters */
-export const sortableFields: Record<string, string> = {
-  id: 'id',
-  username: 'username',
-  email: 'email',
-  first_name: 'firstName',
-  last_name: 'lastName',
-  created_at: 'createdAt',
-};

@@ -155,4 +155,30 @@ describe.each(dialects)('native /v1/users on %s', (dialect) => {
     const like = await t.inject({ method: 'GET', url: '/v1/users?search=%25', headers: admin() });
     expect(like.json().data).toHaveLength(0);
   });
+
+  it('filters with a SCIM expression over SCIM attribute names; bad or hidden ones → 400 problem+json', async () => {
+    const tag = `scim${Date.now().toString(36)}`;
+    const a = await t.newUser({ username: `${tag}-ada`, firstName: 'Ada', lastName: 'Lovelace' });
+    const b = await t.newUser({ username: `${tag}-bob`, firstName: 'Bob', lastName: 'Lovelace' });
+    const c = await t.newUser({ username: `${tag}-cy`, firstName: 'Cy', lastName: 'Other', isActive: false });
+    const ids = async (filter: string, extra = '') => {
+      const r = await t.inject({
+        method: 'GET',
+        url: `/v1/users?filter=${encodeURIComponent(filter)}&limit=100${extra}`,
+        headers: admin(),
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().data.map((u: { id: number }) => u.id);
+    };
+    expect(await ids(`userName sw "${tag}" and name.familyName eq "lovelace"`)).toEqual([a.user.id, b.user.id]);
+    expect(await ids(`userName sw "${tag}" and (active eq false or name.givenName eq "Ada")`)).toEqual([a.user.id, c.user.id]);
+    expect(await ids(`userName sw "${tag}" and not (name.familyName eq "Lovelace")`)).toEqual([c.user.id]);
+    expect(await ids(`userName sw "${tag}"`, '&sort=-first_name')).toEqual([c.user.id, b.user.id, a.user.id]);
+    for (const bad of ['userName eq', 'password_hash eq "x"', 'isSuperuser eq true', 'userName zz "a"', '((((', 'active gt true']) {
+      const r = await t.inject({ method: 'GET', url: `/v1/users?filter=${encodeURIComponent(bad)}`, headers: admin() });
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.headers['content-type'], bad).toContain('application/problem+json');
+      expect(r.json().code, bad).toBe('VALIDATION_FAILED');
+    }
+  });
 });

@@ -1,31 +1,15 @@
 /** `/v1/users`: Roster's own user management. Thin: translate, call core, present. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../../core/errors.ts';
-import type { FilterNode, SortKey } from '../../../core/query/model.ts';
-import { searchTerms } from '../../../core/query/model.ts';
 import { actorOf } from '../../../http/auth.ts';
 import { orgContextInput } from '../../../http/org-context.ts';
 import type { SurfaceOptions } from '../../types.ts';
-import { presentUser, sortableFields, userInputFromWire } from '../present.ts';
+import { nativeListRequest } from '../list-query.ts';
+import { presentUser, userInputFromWire } from '../present.ts';
 import { readableUser as readableUserOf } from '../readable-user.ts';
 import { CreateUserBody, ListUsersQuery, PatchUserBody, UserIdParams, UserListResponse } from '../schemas/users.ts';
 
 const problemRef = { $ref: 'Problem#' };
 const errors = { 400: problemRef, 401: problemRef, 403: problemRef, 404: problemRef, 409: problemRef };
-
-function parseSort(raw: string | undefined): SortKey[] {
-  if (!raw) return [{ field: 'id', direction: 'asc' }];
-  return raw.split(',').map((part) => {
-    const name = part.trim().replace(/^-/, '');
-    const field = sortableFields[name];
-    if (!field) {
-      throw new AppError('VALIDATION_FAILED', `sort: unknown field ${name}`, {
-        issues: [{ field: 'sort', kind: 'invalid', message: `cannot sort on ${name}` }],
-      });
-    }
-    return { field, direction: part.trim().startsWith('-') ? 'desc' : 'asc' };
-  });
-}
 
 export const nativeUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, { core }) => {
   const tags = ['users'];
@@ -47,29 +31,9 @@ export const nativeUserRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async
       },
     },
     async (req) => {
-      const q = req.query;
-      const filters: FilterNode[] = [];
-      if (q.email !== undefined) filters.push({ kind: 'cmp', field: 'email', op: '==', value: q.email.trim().toLowerCase() });
-      if (q.username !== undefined) filters.push({ kind: 'cmp', field: 'username', op: '==', value: q.username });
-      if (q.is_active !== undefined) filters.push({ kind: 'cmp', field: 'isActive', op: '==', value: q.is_active });
-      if (q.search)
-        filters.push({
-          kind: 'search',
-          terms: searchTerms(q.search),
-          fields: ['username', 'email', 'firstName', 'lastName', 'displayName'],
-        });
       const actor = actorOf(req);
       const context = await core.orgContext.resolve(actor, orgContextInput(req));
-      const result = await core.users.listIn(
-        actor,
-        {
-          ...(filters.length > 0 ? { filter: { kind: 'and', children: filters } } : {}),
-          sort: parseSort(q.sort),
-          page: { kind: 'cursor', after: q.cursor ?? null, limit: q.limit },
-          withTotal: q.with_total,
-        },
-        context,
-      );
+      const result = await core.users.listIn(actor, nativeListRequest(req.query), context);
       return {
         data: result.items.map(presentUser),
         next_cursor: result.nextCursor,

@@ -105,10 +105,17 @@ export const ListUsersQuery = Type.Object(
     sort: Type.Optional(
       Type.String({
         maxLength: 200,
-        description: 'comma list of fields, `-` for descending: id, username, email, first_name, last_name, created_at',
+        description: 'comma list of fields, `-` for descending: id, username, email, first_name, last_name, display_name, created_at',
       }),
     ),
     search: Type.Optional(Type.String({ maxLength: 512 })),
+    filter: Type.Optional(
+      Type.String({
+        maxLength: 4096,
+        description:
+          'a SCIM filter (RFC 7644 §3.4.2.2) over id, userName, emails.value, displayName, name.givenName, name.familyName, active, meta.created: `userName sw "ad" and active eq true`',
+      }),
+    ),
     email: Type.Optional(Type.String({ maxLength: 254 })),
     username: Type.Optional(Type.String({ maxLength: 150 })),
     is_active: Type.Optional(Type.Boolean()),
