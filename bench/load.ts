@@ -7,6 +7,8 @@ export interface RequestSpec {
   headers: Record<string, string>;
   /** JSON body (sent with content-type application/json) */
   body?: unknown;
+  /** a form body instead (application/x-www-form-urlencoded: the OAuth token endpoint) */
+  form?: Record<string, string>;
   /** A fresh path or body per request (unique emails, rotating ids); `n` counts from 0. */
   vary?: (n: number) => { path?: string; body?: unknown };
 }
@@ -23,11 +25,13 @@ export interface LoadSummary {
 }
 
 function headersOf(spec: RequestSpec): Record<string, string> {
+  if (spec.form) return { 'content-type': 'application/x-www-form-urlencoded', ...spec.headers };
   return spec.body !== undefined || spec.vary ? { 'content-type': 'application/json', ...spec.headers } : spec.headers;
 }
 
 /** The request `vary` makes for `n`, or the spec itself. */
 export function nthRequest(spec: RequestSpec, n: number): { path: string; body?: string } {
+  if (spec.form) return { path: spec.path, body: new URLSearchParams(spec.form).toString() };
   const v = spec.vary?.(n) ?? {};
   const body = v.body ?? spec.body;
   return { path: v.path ?? spec.path, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) };
@@ -81,6 +85,7 @@ export async function runLoad(
         method: spec.method,
         path: spec.path,
         headers: headersOf(spec),
+        ...(spec.form ? { body: new URLSearchParams(spec.form).toString() } : {}),
         ...(spec.body !== undefined ? { body: JSON.stringify(spec.body) } : {}),
         ...(spec.vary
           ? {

@@ -13,6 +13,7 @@ import { generateApiKeySecret } from '../src/core/auth/api-keys.service.ts';
 import { type BenchArgs, BenchArgsError, parseBenchArgs, usage } from './args.ts';
 import { type BulkWriter, postgresWriter, sqliteWriter } from './bulk-writer.ts';
 import { type LoadSummary, probe, type RequestSpec, runLoad, skipReason } from './load.ts';
+import { prepareOAuth } from './oauth.ts';
 import { cpuSeconds, type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
 import { progressReporter } from './progress.ts';
 import { evaluateTargets, formatTable, formatTargets, mergeSegments, type ScenarioResult, withRatios } from './report.ts';
@@ -380,6 +381,12 @@ async function main(): Promise<number> {
       searchTerm: 'maria',
       runTag: startedAt.getTime().toString(36),
     };
+    try {
+      ctx.oauth = await prepareOAuth(roster.url, adminKey, ctx.runTag);
+    } catch (err) {
+      // A server without the OAuth provider (--server-root of an older checkout): those rows are skipped.
+      log(`oauth setup skipped: ${(err as Error).message.slice(0, 120)}`);
+    }
 
     const results: ScenarioResult[] = [];
     for (const s of scenarios) {

@@ -27,6 +27,8 @@ export interface BenchContext {
   searchTerm: string;
   /** unique per run, so created emails never collide with an earlier run on a kept database */
   runTag: string;
+  /** a service account's client-credentials client and a token it was issued (see bench/oauth.ts) */
+  oauth?: { clientId: string; clientSecret: string; accessToken: string };
 }
 
 export interface HttpScenario {
@@ -116,6 +118,26 @@ export const scenarios: Scenario[] = [
     request: (c) => get('/api/users/self', { authorization: `Token ${c.userKey}` }),
   },
   // Roster's own API: reads, lists, writes, login
+  {
+    id: 'oauth.client-credentials',
+    title: 'POST /oidc/token (client credentials, Basic)',
+    server: 'roster',
+    request: (c) => ({
+      method: 'POST',
+      path: '/oidc/token',
+      headers: { authorization: `Basic ${Buffer.from(`${c.oauth?.clientId}:${c.oauth?.clientSecret}`).toString('base64')}` },
+      form: { grant_type: 'client_credentials', scope: 'read' },
+    }),
+    note: 'each grant: client lookup + SHA-256 secret check + one token row written; target ≥ 300/s',
+  },
+  {
+    id: 'oauth.bearer.me',
+    title: 'GET /v1/users/me (provider-issued access token)',
+    server: 'roster',
+    paired: true,
+    request: (c) => get('/v1/users/me', bearer(c.oauth?.accessToken ?? '')),
+    note: 'compare with native.me (the same request with an API key)',
+  },
   {
     id: 'native.user-by-id',
     title: 'GET /v1/users/:id, ids spread over the table (admin)',

@@ -14,6 +14,7 @@ import { type Config, publicBaseUrl } from './config.ts';
 import type { Core } from './core/index.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { registerOidc } from './oidc/plugin.ts';
 import { surfaces } from './surfaces/index.ts';
 
 export interface AppDeps {
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const publicUrl = publicBaseUrl(config);
+  await registerOidc(app, { core, config, publicUrl });
   for (const surface of surfaces) {
     await app.register(surface.plugin, { core, config, publicUrl, ...prefixOf(surface.name) });
   }

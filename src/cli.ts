@@ -1,5 +1,5 @@
 /**
- * `roster <command>`: serve, migrate, users create, keys create|list|revoke, seed.
+ * `roster <command>`: serve, migrate, users create, keys create|list|revoke, seed, oidc rotate-keys.
  * Errors print one line to stderr and exit non-zero.
  */
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { bootstrap } from './core/bootstrap.ts';
 import { AppError } from './core/errors.ts';
 import type { User } from './core/users/users.types.ts';
 import { configOrExit, serve } from './main.ts';
+import { addSigningKey, resolveKeySecret } from './oidc/keys.ts';
 import { openRuntime } from './runtime.ts';
 import { seedDatabase } from './storage/seed.ts';
 
@@ -17,7 +18,8 @@ const usage = `usage:
   roster keys create --user <username|email> [--name <name>]
   roster keys list --user <username|email>
   roster keys revoke --user <username|email> --id <key id>
-  roster seed --users <n> [--orgs <n>] [--members-per-org <n>]`;
+  roster seed --users <n> [--orgs <n>] [--members-per-org <n>]
+  roster oidc rotate-keys`;
 
 class CliError extends Error {}
 
@@ -41,6 +43,17 @@ export async function runCli(argv: string[]): Promise<number> {
     await rt.close();
     process.stdout.write('migrations applied\n');
     return 0;
+  }
+  if (command === 'oidc' && sub === 'rotate-keys') {
+    // The new key signs from the next start on; older keys stay in the JWKS, so what they signed still verifies.
+    const rt = await openRuntime(config);
+    try {
+      const kid = await addSigningKey(rt.core.store, resolveKeySecret(config));
+      process.stdout.write(`added OIDC signing key ${kid}; restart the servers to sign with it (older keys stay published)\n`);
+      return 0;
+    } finally {
+      await rt.close();
+    }
   }
   const args = parseArgs({
     // `seed` takes its options right after the command; the others have a sub-command first

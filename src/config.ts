@@ -111,6 +111,24 @@ export const ConfigSchema = Type.Object({
     default: false,
     description: 'Trust `X-Forwarded-*` headers (set when Roster runs behind a reverse proxy).',
   }),
+  OIDC_KEY_SECRET: Type.String({
+    default: '',
+    pattern: '^(|.{32,})$',
+    description:
+      'Secret (at least 32 characters) the OpenID provider seals its signing keys and signs its cookies with. Empty: generated once into `oidc-key-secret` next to the SQLite file (or `./data/` with PostgreSQL); several instances must share one value.',
+  }),
+  OIDC_ACCESS_TOKEN_TTL_SECONDS: Type.Integer({
+    default: 3600,
+    minimum: 1,
+    maximum: 86400,
+    description: 'Lifetime of access tokens the OpenID provider issues (authorization code and client credentials).',
+  }),
+  OIDC_REFRESH_TOKEN_TTL_DAYS: Type.Integer({
+    default: 14,
+    minimum: 1,
+    maximum: 365,
+    description: 'Lifetime of refresh tokens and grants; each refresh rotates the token, reusing an old one revokes the grant.',
+  }),
 });
 
 export type Config = Readonly<Static<typeof ConfigSchema>>;

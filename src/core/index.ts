@@ -12,6 +12,9 @@ import { memoryAttemptStore } from './auth/memory-attempts.ts';
 import { createSessionsService } from './auth/sessions.service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createIdempotencyService } from './idempotency/idempotency.service.ts';
+import { createOAuthClientsService } from './oauth/clients.service.ts';
+import { createServiceAccountsService } from './oauth/service-accounts.service.ts';
+import { accessTokenVerifier } from './oauth/verifier.ts';
 import type { AttemptCounterStore, Store } from './ports.ts';
 import { createTenancy, invitationRedeemer, withActorGroups } from './tenancy/index.ts';
 import { createUsersService } from './users/users.service.ts';
@@ -47,8 +50,11 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
   const throttle = createLoginThrottle(ports.attempts ?? memoryAttemptStore(clock), { maxFailures: settings.loginMaxFailures ?? 10 });
   const credentials = createCredentialsService({ store, clock, users, sessions, throttle, registration: settings.registration });
   credentials.useInvitationRedeemer(invitationRedeemer(clock));
-  // Session tokens carry their own prefix, so their verifier answers "not mine" without a query.
-  const verifiers: CredentialVerifier[] = [sessions.verifier, apiKeyVerifier(apiKeys)];
+  const oauthClients = createOAuthClientsService({ store, clock });
+  const serviceAccounts = createServiceAccountsService({ store, users, apiKeys, clients: oauthClients, clock });
+  // Session tokens carry their own prefix and OAuth access tokens their own shape, so those
+  // verifiers answer "not mine" without a query; an API key then costs one lookup, a token one.
+  const verifiers: CredentialVerifier[] = [sessions.verifier, accessTokenVerifier(store, clock), apiKeyVerifier(apiKeys)];
   const authenticate = withActorGroups(createAuthenticator(verifiers), (userId) => store.groups.namesOfUser(userId));
   return {
     store,
@@ -58,13 +64,17 @@ export function createCore(store: Store, settings: CoreSettings, clock: Clock = 
     apiKeys,
     /** organizations, memberships, orgContext, invitations, projects, groups, roles: src/core/tenancy/README.md */
     ...tenancy,
+    /** OAuth clients (applications and service accounts'); the provider itself is src/oidc */
+    oauthClients,
+    /** service accounts of an organization, their API keys and OAuth clients */
+    serviceAccounts,
     /** Idempotency-Key replay for any surface's POSTs */
     idempotency,
     /** login sessions: start, verify, list, revoke */
     sessions,
     /** password login, password change, registration (every surface's login uses this) */
     credentials,
-    /** session token, API key, then any further verifiers (OAuth tokens) that their modules push onto `verifiers` */
+    /** session token, API key, OAuth access token, API key, then any further verifiers modules push onto `verifiers` */
     authenticate,
     verifiers,
     /** runs after the bootstrap admin exists: it joins the `admin` group (CVAT shows it there) */

@@ -3,6 +3,16 @@
  * core never sees SQL. Unique violations come back as AppError (EMAIL_TAKEN, …) from storage,
  * because only the database can decide uniqueness under concurrency.
  */
+import type {
+  AccessTokenRecord,
+  ClientForAuthentication,
+  NewOAuthClient,
+  OAuthClient,
+  OAuthClientPatch,
+  ProviderRecord,
+  SigningKeyRecord,
+  StoredProviderRecord,
+} from './oauth/types.ts';
 import type { Visibility } from './policy/visibility.ts';
 import type { ListRequest, ListResult } from './query/model.ts';
 import type {
@@ -56,6 +66,8 @@ export interface UsersRepository {
   delete(id: number): Promise<boolean>;
   list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>>;
   count(): Promise<number>;
+  /** the organization's service accounts, by id */
+  listServiceAccounts(orgId: number): Promise<User[]>;
   passwordHash(id: number): Promise<string | null>;
 }
 
@@ -242,6 +254,50 @@ export interface SessionsRepository {
   deleteInactive(userId: number, now: string): Promise<number>;
 }
 
+export interface OAuthClientsRepository {
+  /** CONFLICT when the client id is taken */
+  insert(client: NewOAuthClient): Promise<OAuthClient>;
+  findByUuid(uuid: string): Promise<OAuthClient | undefined>;
+  /** the client, its secret hash and its owner's standing, in one read (every token request) */
+  findForAuthentication(clientId: string): Promise<ClientForAuthentication | undefined>;
+  listByOwner(userId: number): Promise<OAuthClient[]>;
+  listByOrg(orgId: number): Promise<OAuthClient[]>;
+  listAll(): Promise<OAuthClient[]>;
+  update(id: number, patch: OAuthClientPatch): Promise<OAuthClient | undefined>;
+  delete(id: number): Promise<boolean>;
+}
+
+/**
+ * The OpenID provider's records (oidc-provider's adapter models). Ids arrive hashed: for codes
+ * and tokens the id is the secret itself.
+ */
+export interface ProviderRecordsRepository {
+  upsert(record: ProviderRecord): Promise<void>;
+  find(model: string, idHash: string): Promise<StoredProviderRecord | undefined>;
+  findByUid(model: string, uid: string): Promise<StoredProviderRecord | undefined>;
+  findByUserCode(model: string, userCode: string): Promise<StoredProviderRecord | undefined>;
+  /**
+   * Marks the record consumed in one conditional UPDATE: of any number of concurrent calls
+   * exactly one gets `true` (single-use codes, refresh-token rotation).
+   */
+  consume(model: string, idHash: string, at: string): Promise<boolean>;
+  destroy(model: string, idHash: string): Promise<void>;
+  /** every record of the grant (tokens, codes, the grant itself) */
+  revokeByGrantId(grantId: string): Promise<void>;
+  /** every record issued to the client (it was deleted or its secret changed hands) */
+  revokeByClientId(clientId: string): Promise<void>;
+  /** an access or client-credentials token by its hash, with its client's state and its principal */
+  findAccessToken(idHash: string): Promise<AccessTokenRecord | undefined>;
+  /** deletes records expired before `before`; returns how many */
+  purgeExpired(before: string): Promise<number>;
+}
+
+export interface SigningKeysRepository {
+  /** newest first */
+  list(): Promise<SigningKeyRecord[]>;
+  insert(key: SigningKeyRecord): Promise<void>;
+}
+
 export interface Store {
   users: UsersRepository;
   apiKeys: ApiKeysRepository;
@@ -253,6 +309,9 @@ export interface Store {
   roles: RolesRepository;
   idempotency: IdempotencyRepository;
   sessions: SessionsRepository;
+  oauthClients: OAuthClientsRepository;
+  providerRecords: ProviderRecordsRepository;
+  signingKeys: SigningKeysRepository;
   /** runs `fn` in one transaction; everything it writes lands together or not at all */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

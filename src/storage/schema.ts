@@ -169,6 +169,45 @@ export interface AuditEventsTable {
   data: string;
 }
 
+export interface OAuthClientsTable {
+  id: Generated<number>;
+  uuid: string;
+  client_id: string;
+  secret_hash: string | null;
+  name: string;
+  redirect_uris: string;
+  grant_types: string;
+  scopes: string;
+  token_endpoint_auth_method: string;
+  owner_user_id: number | null;
+  org_id: number | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string | null;
+  disabled_at: string | null;
+}
+
+export interface OidcPayloadsTable {
+  id_hash: string;
+  model: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  client_id: string | null;
+  user_id: number | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OidcKeysTable {
+  kid: string;
+  alg: string;
+  sealed: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
@@ -183,6 +222,9 @@ export interface Database {
   roles: RolesTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_events: AuditEventsTable;
+  oauth_clients: OAuthClientsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_keys: OidcKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -193,3 +235,4 @@ export type SessionRow = Selectable<SessionsTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
+export type OAuthClientRow = Selectable<OAuthClientsTable>;

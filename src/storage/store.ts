@@ -8,10 +8,13 @@ import { groupsRepository } from './repositories/groups.repository.ts';
 import { idempotencyRepository } from './repositories/idempotency.repository.ts';
 import { invitationsRepository } from './repositories/invitations.repository.ts';
 import { membershipsRepository } from './repositories/memberships.repository.ts';
+import { oauthClientsRepository } from './repositories/oauth-clients.repository.ts';
 import { organizationsRepository } from './repositories/organizations.repository.ts';
 import { projectsRepository } from './repositories/projects.repository.ts';
+import { providerRecordsRepository } from './repositories/provider-records.repository.ts';
 import { rolesRepository } from './repositories/roles.repository.ts';
 import { sessionsRepository } from './repositories/sessions.repository.ts';
+import { signingKeysRepository } from './repositories/signing-keys.repository.ts';
 import { usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 
@@ -27,6 +30,9 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
     roles: rolesRepository(db),
     idempotency: idempotencyRepository(db),
     sessions: sessionsRepository(db),
+    oauthClients: oauthClientsRepository(db),
+    providerRecords: providerRecordsRepository(db),
+    signingKeys: signingKeysRepository(db),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);

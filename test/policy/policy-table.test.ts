@@ -108,6 +108,15 @@ const probes: Record<Action, Probe> = {
       ...(await membershipOf(t, w)),
       inAnyProjectOfOrg: await t.core.projects.hasAnyProjectIn(w.actor.user.id, w.org.id),
     }).allow,
+  'serviceAccounts.manage': (t, w) => send(t, w, 'POST', '/service-accounts', { org: w.org.slug, username: unique('bot') }),
+  'serviceAccounts.read': (t, w) => send(t, w, 'GET', `/service-accounts?org=${w.org.slug}`),
+  'oauthClients.manage': (t, w) =>
+    send(t, w, 'POST', '/oauth-clients', {
+      name: 'App',
+      org: w.org.slug,
+      redirect_uris: ['https://app.example.com/cb'],
+      scopes: ['openid', 'read'],
+    }),
   'orgs.create': (t, w) => send(t, w, 'POST', '/orgs', { slug: uniqueSlug('made'), name: 'Made' }),
   'orgs.read': (t, w) => send(t, w, 'GET', `/orgs/${w.org.slug}`),
   'orgs.update': (t, w) => send(t, w, 'PATCH', `/orgs/${w.org.slug}`, { name: 'Renamed' }),

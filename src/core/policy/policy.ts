@@ -191,6 +191,20 @@ export const policyRules = {
   'roles.read': { scope: 'read', decide: anyone },
   'roles.manage': { scope: 'admin', decide: adminOnly },
 
+  /**
+   * create, change, disable, delete a service account of `org`, and its API keys and OAuth
+   * clients: the organization's owners and maintainers, and admins (a service account itself
+   * stands as a worker, so it cannot manage itself or its siblings)
+   */
+  'serviceAccounts.manage': { scope: 'write', decide: orgRoleAtLeast('maintainer') },
+  /** list or read the service accounts of `org` and their clients */
+  'serviceAccounts.read': { scope: 'read', decide: orgRoleAtLeast('maintainer') },
+  /**
+   * register, change or delete an application OAuth client: for `org`, its owners (and admins);
+   * without `org` (site-wide), admins only
+   */
+  'oauthClients.manage': { scope: 'write', decide: orgRoleAtLeast('owner') },
+
   /** Plane: list a workspace's members (GET /api/v1/workspaces/{slug}/members/) */
   'plane.workspace.members.list': { scope: 'read', decide: planeWorkspaceMember },
   /** Plane: list a project's members (GET …/projects/{id}/members/ and …/project-members/) */

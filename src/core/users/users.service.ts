@@ -5,7 +5,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { type Clock, isoNow } from '../clock.ts';
-import { AppError } from '../errors.ts';
+import { AppError, validationError } from '../errors.ts';
 import { newUserRef, newUuid, randomBase62 } from '../ids.ts';
 import { type Action, authorize, userListVisibility, userListVisibilityIn } from '../policy/policy.ts';
 import type { Visibility } from '../policy/visibility.ts';
@@ -40,9 +40,16 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
   }
 
   async function buildRecord(input: CreateUserInput, createdBy: number | null, opts: CreateOptions): Promise<UserRecord> {
-    const v = validateUserInput(input);
+    // A service account has no email (DESIGN §3 keeps none rather than a made-up one): `""`,
+    // which the email uniqueness index skips. It needs a username instead.
+    const { email: givenEmail, ...profile } = input;
+    const noEmail = opts.isServiceAccount === true && !givenEmail;
+    const v = validateUserInput(noEmail ? profile : input);
+    if (noEmail && !v.username) {
+      throw validationError([{ field: 'username', kind: 'required', message: 'A service account needs a username.' }]);
+    }
     if (v.password !== undefined) checkPasswordStrength(v.password);
-    const email = v.email as string;
+    const email = noEmail ? '' : (v.email as string);
     const firstName = v.firstName ?? '';
     const lastName = v.lastName ?? '';
     const now = isoNow(clock);

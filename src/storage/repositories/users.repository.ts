@@ -52,6 +52,10 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },
+    async listServiceAccounts(orgId) {
+      const rows = await base().where('is_service_account', '=', 1).where('service_org_id', '=', orgId).orderBy('id').execute();
+      return rows.map(rowToUser);
+    },
     async count() {
       const r = await db
         .selectFrom('users')

@@ -11,6 +11,7 @@ import type { Surface, SurfaceOptions } from '../types.ts';
 import { problem, sendProblem } from './errors.ts';
 import { nativeApiKeyRoutes } from './routes/api-keys.ts';
 import { nativeLoginRoutes, nativeSessionRoutes } from './routes/auth.ts';
+import { nativeOAuthRoutes } from './routes/oauth.ts';
 import { nativeTenancyRoutes } from './routes/tenancy.ts';
 import { nativeUserRoutes } from './routes/users.ts';
 import { Problem, UserResponse } from './schemas/users.ts';
@@ -63,6 +64,7 @@ const plugin: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
     await authed.register(nativeSessionRoutes, routeOpts);
     await authed.register(nativeApiKeyRoutes, routeOpts);
     await authed.register(nativeTenancyRoutes, routeOpts);
+    await authed.register(nativeOAuthRoutes, routeOpts);
     methodNotAllowed(authed, '/users', ['GET', 'POST'], notAllowed);
     methodNotAllowed(authed, '/users/me', ['GET'], notAllowed);
     methodNotAllowed(authed, '/users/:id', ['GET', 'PATCH', 'DELETE'], notAllowed);
