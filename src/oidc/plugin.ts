@@ -11,6 +11,7 @@ import type { InteractionDetails } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
+import { applyRateLimit, rateLimitHeaders } from '../http/rate-limit.ts';
 import { renderConsentPage, renderLoginPage } from './pages.ts';
 import { createProvider } from './provider.ts';
 
@@ -44,6 +45,19 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
   }
 
   await app.register(async (mount) => {
+    // The provider's endpoints (token, introspection, revocation, …) are limited like any API: per
+    // client (HTTP Basic client id, or a bearer token), else per address; its 429 in OAuth's format.
+    applyRateLimit(mount, {
+      name: 'oidc',
+      max: config.RATE_LIMIT_PER_MINUTE,
+      windowMs: 60_000,
+      headers: rateLimitHeaders.secondsToReset,
+      exceeded: (_req, reply) =>
+        reply
+          .code(429)
+          .header('cache-control', 'no-store')
+          .send({ error: 'temporarily_unavailable', error_description: 'Too many requests; try again after Retry-After seconds' }),
+    });
     mount.removeAllContentTypeParsers();
     // Leave the body unread: the provider parses (and bounds) it.
     mount.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));

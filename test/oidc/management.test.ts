@@ -108,4 +108,34 @@ describe.each(dialects)('service accounts and OAuth clients (%s)', (dialect) => 
     expect((await call(owner.key, 'POST', '/service-accounts', { org: slug })).statusCode).toBe(400);
     expect((await call(owner.key, 'POST', '/service-accounts', { org: 'nope-nope', username: 'b' })).statusCode).toBe(404);
   });
+
+  it('limits the provider endpoints per client: 429 in OAuth error format with Retry-After', async () => {
+    const limited = await buildTestApp(dialect, { RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const token = (clientId: string) =>
+        limited.inject({
+          method: 'POST',
+          url: '/oidc/token',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${clientId}:wrong-secret`).toString('base64')}`,
+          },
+          payload: 'grant_type=client_credentials&scope=read',
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await token('rate-limited-client')).statusCode);
+      expect(statuses.slice(0, 3).every((s) => s === 401 || s === 400)).toBe(true);
+      expect(statuses[3]).toBe(429);
+      const refused = await token('rate-limited-client');
+      expect(refused.json()).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'Too many requests; try again after Retry-After seconds',
+      });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // Another client has its own bucket.
+      expect((await token('another-client')).statusCode).not.toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
 });
