@@ -5,6 +5,7 @@
  */
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import { sha256Hex } from '../core/ids.ts';
+import { nowAndThen } from '../core/now-and-then.ts';
 import type { StoredProviderRecord } from '../core/oauth/types.ts';
 import type { Store } from '../core/ports.ts';
 import { clientMetadata } from './client-metadata.ts';
@@ -18,12 +19,17 @@ function live(r: StoredProviderRecord | undefined): AdapterPayload | undefined {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/** How often expired codes, tokens, sessions and grants of the provider are deleted. */
+const PURGE_EVERY_MS = 3_600_000;
+
 export function adapterFactory(store: Store) {
+  const purgeExpired = nowAndThen(PURGE_EVERY_MS, (nowMs) => store.providerRecords.purgeExpired(new Date(nowMs).toISOString()));
   return class RosterAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') return;
+      purgeExpired(Date.now());
       await store.providerRecords.upsert({
         model: this.model,
         idHash: sha256Hex(id),

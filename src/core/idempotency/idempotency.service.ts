@@ -10,6 +10,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { addSeconds, type Clock, isoNow } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import { nowAndThen } from '../now-and-then.ts';
 import type { Store } from '../ports.ts';
 import { fingerprintHash } from './fingerprint.ts';
 
@@ -39,8 +40,6 @@ const keyPattern = /^[\x20-\x7e]+$/;
 export type IdempotencyService = ReturnType<typeof createIdempotencyService>;
 
 export function createIdempotencyService({ store, clock }: { store: Store; clock: Clock }, settings = idempotencyDefaults) {
-  let lastPurgeMs = 0;
-
   function checkKey(key: string): void {
     if (key.length >= 1 && key.length <= settings.maxKeyLength && keyPattern.test(key)) return;
     throw new AppError('VALIDATION_FAILED', `Idempotency-Key must be 1 to ${settings.maxKeyLength} printable ASCII characters`, {
@@ -58,13 +57,10 @@ export function createIdempotencyService({ store, clock }: { store: Store; clock
   /** Keys belong to the credential that sent them (two keys of one user never share answers). */
   const scopeOf = (actor: Actor) => `${actor.credential.kind}:${actor.credential.id}`;
 
-  function purgeNowAndThen(nowIso: string): void {
-    const nowMs = Date.parse(nowIso);
-    if (nowMs - lastPurgeMs < settings.purgeEverySeconds * 1000) return;
-    lastPurgeMs = nowMs;
-    // Bookkeeping only: a failed sweep must not fail the request (the next one retries it).
-    store.idempotency.purgeExpired(addSeconds(nowIso, -settings.retentionSeconds)).catch(() => {});
-  }
+  const purge = nowAndThen(settings.purgeEverySeconds * 1000, (nowMs) =>
+    store.idempotency.purgeExpired(addSeconds(new Date(nowMs).toISOString(), -settings.retentionSeconds)),
+  );
+  const purgeNowAndThen = (nowIso: string) => purge(Date.parse(nowIso));
 
   async function executeAndStore(scope: string, key: string, execute: () => Promise<StoredResponse>): Promise<IdempotentOutcome> {
     let response: StoredResponse;
