@@ -52,8 +52,13 @@ export interface UsersRepository {
   findByRef(ref: string): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
   findByEmail(email: string): Promise<User | undefined>;
-  update(id: number, patch: UserRecordPatch): Promise<User | undefined>;
-  delete(id: number): Promise<boolean>;
+  /**
+   * Adds one to the row's version. With `expectedVersion`, only if the row still has it (one
+   * statement): PRECONDITION_FAILED when the row exists with another version.
+   */
+  update(id: number, patch: UserRecordPatch, expectedVersion?: number): Promise<User | undefined>;
+  /** With `expectedVersion`: PRECONDITION_FAILED when the row exists with another version. */
+  delete(id: number, expectedVersion?: number): Promise<boolean>;
   list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>>;
   count(): Promise<number>;
   passwordHash(id: number): Promise<string | null>;
@@ -92,7 +97,7 @@ export interface OrganizationsRepository {
   lockForUpdate(id: number): Promise<void>;
 }
 
-export type NewMembership = Omit<Membership, 'id'>;
+export type NewMembership = Omit<Membership, 'id' | 'version'>;
 
 export interface MembershipsRepository {
   /** ALREADY_MEMBER when the user has a membership in the organization */
@@ -103,8 +108,9 @@ export interface MembershipsRepository {
   listByUser(userId: number): Promise<Membership[]>;
   /** the memberships in one organization of the given users, in one query */
   findMany(orgId: number, userIds: readonly number[]): Promise<Membership[]>;
-  update(id: number, patch: { role?: OrgRole; isActive?: boolean }): Promise<Membership | undefined>;
-  delete(id: number): Promise<boolean>;
+  /** version +1; `expectedVersion` as in UsersRepository.update */
+  update(id: number, patch: { role?: OrgRole; isActive?: boolean }, expectedVersion?: number): Promise<Membership | undefined>;
+  delete(id: number, expectedVersion?: number): Promise<boolean>;
   countActiveOwners(orgId: number): Promise<number>;
 }
 

@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0003 from './migrations/0003_tenancy.ts';
 import * as m0004 from './migrations/0004_list_indexes.ts';
+import * as m0006 from './migrations/0006_versions.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -18,6 +19,7 @@ export const migrationModules: Record<string, MigrationModule> = {
   '0001_initial': m0001,
   '0003_tenancy': m0003,
   '0004_list_indexes': m0004,
+  '0006_versions': m0006,
 };
 
 class StaticProvider implements MigrationProvider {
