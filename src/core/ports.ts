@@ -76,6 +76,12 @@ export interface ApiKeysRepository {
   newestActiveForUsers(userIds: readonly number[], now: string): Promise<Map<number, ApiKey>>;
   revoke(id: number, at: string): Promise<boolean>;
   setExpiry(id: number, at: string): Promise<void>;
+  /**
+   * Moves the expiry of a live key that still expires at `expected` (what the caller read) earlier
+   * to `at`, never later; false otherwise. Of concurrent rotations that read one state the
+   * compare lets one through; one that read the result of another finds its end already sooner.
+   */
+  shortenExpiry(id: number, at: string, expected: string | null): Promise<boolean>;
   touchLastUsed(id: number, at: string, notAfter: string): Promise<void>;
 }
 
