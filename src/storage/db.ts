@@ -1,6 +1,6 @@
 /**
- * Opens the database named by DATABASE_URL: embedded SQLite (better-sqlite3, WAL, foreign keys,
- * busy timeout) or pooled PostgreSQL (pg). Everything above this file sees one Kysely<Database>.
+ * Opens the database named by DATABASE_URL: embedded SQLite (better-sqlite3, WAL, synchronous=FULL
+ * by default, foreign keys, busy timeout) or pooled PostgreSQL (pg). Everything above this file sees one Kysely<Database>.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -33,7 +33,8 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const sqlite = new SqliteDatabase(file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'NORMAL'}`);
+    // FULL unless told otherwise: an acknowledged write must survive power loss, not only a crash.
+    sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
