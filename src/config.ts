@@ -55,6 +55,13 @@ export const ConfigSchema = Type.Object({
     maximum: 200,
     description: 'PostgreSQL connection pool size per process.',
   }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({
+    default: 5000,
+    minimum: 100,
+    maximum: 600000,
+    description:
+      'PostgreSQL: how long a request waits for a new database connection before it fails with 503 (while the database is down or the pool is exhausted).',
+  }),
   REGISTRATION: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('invite')], {
     default: 'closed',
     description: 'Self-service registration: `closed`, `open`, or `invite` (needs an invitation).',
