@@ -192,8 +192,8 @@ export async function probe(url: string, tally: Tally, i: number): Promise<numbe
 }
 
 /** `clients` loops of probes until `stop()` says so. */
-export function load(url: string, tally: Tally, clients: number, stop: () => boolean): Promise<void[]> {
-  return Promise.all(
+export async function load(url: string, tally: Tally, clients: number, stop: () => boolean): Promise<void> {
+  await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let i = c; !stop(); i++) {
         await probe(url, tally, i);
