@@ -110,7 +110,7 @@ interface Ledger {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One writer: create a user, update one of its own users, again, until the server dies. */
-async function writer(url: string, ledger: Ledger, round: number, w: number, alive: () => boolean): Promise<void> {
+async function writer(url: string, ledger: Ledger, round: number, w: number, alive: () => boolean, acked: () => void): Promise<void> {
   const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
   const mine: number[] = [];
   for (let i = 0; alive(); i++) {
@@ -122,6 +122,7 @@ async function writer(url: string, ledger: Ledger, round: number, w: number, ali
       if (r.status === 201) {
         ledger.created.set(email, body.id);
         mine.push(body.id);
+        acked();
       }
       const target = mine[i % mine.length];
       if (target === undefined) continue;
@@ -177,8 +178,8 @@ function verify(ledger: Ledger, rows: Row[], found: string[]) {
 }
 
 /**
- * `rounds` × (start the server, `writers` concurrent writers, SIGKILL after a random 150–150+windowMs
- * ms, check the database), then one last clean start and SIGTERM.
+ * `rounds` × (start the server, `writers` concurrent writers, SIGKILL a random 50–50+windowMs ms
+ * after the first acknowledged write, check the database), then one last clean start and SIGTERM.
  */
 export async function crashRounds(
   dialect: TestDialect,
@@ -215,8 +216,15 @@ export async function crashRounds(
         break;
       }
       let alive = true;
-      const load = Array.from({ length: writers }, (_, w) => writer(server.url, ledger, round, w, () => alive));
-      await sleep(150 + Math.floor(Math.random() * windowMs));
+      let firstAck: () => void = () => {};
+      const writing = new Promise<void>((resolve) => {
+        firstAck = resolve;
+      });
+      const load = Array.from({ length: writers }, (_, w) => writer(server.url, ledger, round, w, () => alive, firstAck));
+      // The clock starts at the first acknowledged write (a fresh process warms up first, longer
+      // on a loaded machine), so every round dies with writes under way.
+      await Promise.race([writing, sleep(15_000)]);
+      await sleep(50 + Math.floor(Math.random() * windowMs));
       await server.stop('SIGKILL');
       alive = false;
       await Promise.all(load);
