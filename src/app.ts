@@ -63,6 +63,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Graceful shutdown: close() stops accepting and lets in-flight requests finish, but a
+  // keep-alive connection that falls idle after that keeps the server open until its timeout
+  // (the process then misses its exit deadline). Once closing, every answer ends its connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   await registerSecurityHeaders(app, {
     contentSecurityPolicy: {

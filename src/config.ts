@@ -45,14 +45,22 @@ export const ConfigSchema = Type.Object({
     description: 'Optional API key of the bootstrap admin, used exactly as given. Empty: one is generated and printed once on first start.',
   }),
   SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')], {
-    default: 'NORMAL',
-    description: 'SQLite `synchronous` pragma. FULL survives power loss at a cost in write throughput.',
+    default: 'FULL',
+    description:
+      'SQLite `synchronous` pragma (WAL mode). FULL (default): an acknowledged write survives power loss too. NORMAL: ~40 % more write throughput; survives a process crash, but the last commits may roll back after an OS crash or power cut.',
   }),
   DB_POOL_MAX: Type.Integer({
     default: 10,
     minimum: 1,
     maximum: 200,
     description: 'PostgreSQL connection pool size per process.',
+  }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({
+    default: 5000,
+    minimum: 100,
+    maximum: 600000,
+    description:
+      'PostgreSQL: how long a request waits for a new database connection before it fails with 503 (while the database is down or the pool is exhausted).',
   }),
   REGISTRATION: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('invite')], {
     default: 'closed',

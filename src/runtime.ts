@@ -24,6 +24,7 @@ export async function openRuntime(config: Config, dbOptions: DbOptions = {}, opt
   const handle = openDatabase(config.DATABASE_URL, {
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
     poolMax: config.DB_POOL_MAX,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     ...dbOptions,
   });
   try {

@@ -62,8 +62,13 @@ export interface UsersRepository {
   findByRef(ref: string): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
   findByEmail(email: string): Promise<User | undefined>;
-  update(id: number, patch: UserRecordPatch): Promise<User | undefined>;
-  delete(id: number): Promise<boolean>;
+  /**
+   * Adds one to the row's version. With `expectedVersion`, only if the row still has it (one
+   * statement): PRECONDITION_FAILED when the row exists with another version.
+   */
+  update(id: number, patch: UserRecordPatch, expectedVersion?: number): Promise<User | undefined>;
+  /** With `expectedVersion`: PRECONDITION_FAILED when the row exists with another version. */
+  delete(id: number, expectedVersion?: number): Promise<boolean>;
   list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>>;
   count(): Promise<number>;
   /** the organization's service accounts, by id */
@@ -83,6 +88,12 @@ export interface ApiKeysRepository {
   newestActiveForUsers(userIds: readonly number[], now: string): Promise<Map<number, ApiKey>>;
   revoke(id: number, at: string): Promise<boolean>;
   setExpiry(id: number, at: string): Promise<void>;
+  /**
+   * Moves the expiry of a live key that still expires at `expected` (what the caller read) earlier
+   * to `at`, never later; false otherwise. Of concurrent rotations that read one state the
+   * compare lets one through; one that read the result of another finds its end already sooner.
+   */
+  shortenExpiry(id: number, at: string, expected: string | null): Promise<boolean>;
   touchLastUsed(id: number, at: string, notAfter: string): Promise<void>;
 }
 
@@ -104,7 +115,7 @@ export interface OrganizationsRepository {
   lockForUpdate(id: number): Promise<void>;
 }
 
-export type NewMembership = Omit<Membership, 'id'>;
+export type NewMembership = Omit<Membership, 'id' | 'version'>;
 
 export interface MembershipsRepository {
   /** ALREADY_MEMBER when the user has a membership in the organization */
@@ -115,8 +126,9 @@ export interface MembershipsRepository {
   listByUser(userId: number): Promise<Membership[]>;
   /** the memberships in one organization of the given users, in one query */
   findMany(orgId: number, userIds: readonly number[]): Promise<Membership[]>;
-  update(id: number, patch: { role?: OrgRole; isActive?: boolean }): Promise<Membership | undefined>;
-  delete(id: number): Promise<boolean>;
+  /** version +1; `expectedVersion` as in UsersRepository.update */
+  update(id: number, patch: { role?: OrgRole; isActive?: boolean }, expectedVersion?: number): Promise<Membership | undefined>;
+  delete(id: number, expectedVersion?: number): Promise<boolean>;
   countActiveOwners(orgId: number): Promise<number>;
 }
 

@@ -76,15 +76,43 @@ export function toProblem(err: unknown, data?: unknown): Problem {
           : 'Bad request';
     return { status: 400, code: 'BAD_REQUEST', message, issues: [] };
   }
-  if (isDatabaseDown(err)) return { status: 503, code: 'UNAVAILABLE', message: 'Service unavailable', issues: [], cause: err };
+  if (isDatabaseDown(err))
+    return { status: 503, code: 'UNAVAILABLE', message: 'Service unavailable', issues: [], retryAfter: 1, cause: err };
   return { status: 500, code: 'INTERNAL', message: 'Internal server error', issues: [], cause: err };
 }
 
+/** Driver codes of a database that is down, restarting, unreachable or out of connections. */
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, connection_exception family
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'SQLITE_BUSY',
+]);
+
+/** node-postgres and pg-pool say it in words only: a closed, broken or never-made connection. */
+const unavailableMessage =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|terminating connection|Connection ended/i;
+
 /** Connection-level database failures (PostgreSQL down or restarting): answer 503, not 500. */
-function isDatabaseDown(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08006', '08001', '08003', 'SQLITE_BUSY'].includes(e?.code ?? '') ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(e?.message ?? '')
-  );
+export function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  if (unavailableCodes.has(e?.code ?? '') || unavailableMessage.test(e?.message ?? '')) return true;
+  // AggregateError (a connect to several addresses) and wrapped errors carry the reason inside.
+  const inner = (err as { errors?: unknown[] })?.errors;
+  return Array.isArray(inner) && inner.some(isDatabaseDown);
 }

@@ -1,6 +1,6 @@
 /**
- * Opens the database named by DATABASE_URL: embedded SQLite (better-sqlite3, WAL, foreign keys,
- * busy timeout) or pooled PostgreSQL (pg). Everything above this file sees one Kysely<Database>.
+ * Opens the database named by DATABASE_URL: embedded SQLite (better-sqlite3, WAL, synchronous=FULL
+ * by default, foreign keys, busy timeout) or pooled PostgreSQL (pg). Everything above this file sees one Kysely<Database>.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -22,6 +22,8 @@ export interface DbHandle {
 export interface DbOptions {
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   poolMax?: number;
+  /** PostgreSQL: how long to wait for a new connection before failing the query */
+  connectTimeoutMs?: number;
   /** PostgreSQL schema to use (tests isolate each run in its own schema) */
   pgSchema?: string;
 }
@@ -33,7 +35,8 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const sqlite = new SqliteDatabase(file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'NORMAL'}`);
+    // FULL unless told otherwise: an acknowledged write must survive power loss, not only a crash.
+    sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -42,10 +45,22 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolMax ?? 10,
+    // Without a bound, a request waits forever for a connection while the database is down;
+    // with one it fails, and the surface answers 503.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    // Names Roster's backends in pg_stat_activity (operators, and the fault tests, find them by it);
+    // a name given in DATABASE_URL wins.
+    ...(/[?&]application_name=/.test(url) ? {} : { application_name: 'roster' }),
     ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
   });
   // A dropped connection (database restart, pg_terminate_backend) must not crash the process.
+  // The pool listens on idle clients only; a client checked out between two queries (inside a
+  // transaction) emits 'error' with no listener, which would be an uncaught exception. The query
+  // that uses it next fails and the pool discards it on release, so the event itself needs no work.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -58,6 +58,7 @@ export function rowToUser(r: UserRow): User {
     updatedAt: r.updated_at,
     createdBy: r.created_by,
     updatedBy: r.updated_by,
+    version: r.version,
   };
 }
 

@@ -7,6 +7,7 @@ import * as m0001 from './migrations/0001_initial.ts';
 import * as m0003 from './migrations/0003_tenancy.ts';
 import * as m0004 from './migrations/0004_list_indexes.ts';
 import * as m0005 from './migrations/0005_oauth.ts';
+import * as m0006 from './migrations/0006_versions.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -20,6 +21,7 @@ export const migrationModules: Record<string, MigrationModule> = {
   '0003_tenancy': m0003,
   '0004_list_indexes': m0004,
   '0005_oauth': m0005,
+  '0006_versions': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -47,6 +47,8 @@ export interface UsersTable {
   updated_at: string | null;
   created_by: number | null;
   updated_by: number | null;
+  /** +1 on every update (optimistic concurrency, migration 0006) */
+  version: Generated<number>;
 }
 
 export interface ApiKeysTable {
@@ -98,6 +100,8 @@ export interface MembershipsTable {
   is_active: number;
   joined_at: string;
   invited_by: number | null;
+  /** +1 on every update (optimistic concurrency, migration 0006) */
+  version: Generated<number>;
 }
 
 export interface InvitationsTable {

@@ -36,6 +36,7 @@ export function rowToMembership(r: MembershipRow): Membership {
     isActive: bool(r.is_active),
     joinedAt: r.joined_at,
     invitedBy: r.invited_by,
+    version: r.version,
   };
 }
 

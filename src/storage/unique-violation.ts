@@ -37,3 +37,8 @@ export function mapUniqueViolation(err: unknown, extra: Record<string, { code: E
   }
   throw err;
 }
+
+/** A conditional write (If-Match) whose expected row version is no longer current. */
+export function preconditionFailed(): AppError {
+  return new AppError('PRECONDITION_FAILED', 'The resource changed since it was read; fetch it again for a fresh ETag');
+}

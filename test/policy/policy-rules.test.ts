@@ -29,6 +29,7 @@ const membership = (userId: number, orgId: number, extra: Partial<Membership> = 
   isActive: true,
   joinedAt: '',
   invitedBy: null,
+  version: 1,
   ...extra,
 });
 

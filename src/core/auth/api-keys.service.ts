@@ -110,15 +110,27 @@ export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDe
       return (await store.apiKeys.findByUuid(keyUuid)) as ApiKey;
     },
 
-    /** New secret for the same name and scopes; the old key stops working after `overlapSeconds`. */
+    /**
+     * New secret for the same name and scopes; the old key stops working after `overlapSeconds`.
+     * KEY_NOT_FOUND when the key is revoked; CONFLICT when it already ends within the overlap (a
+     * rotation gave it that end, or it expires anyway), so concurrent rotations mint one successor.
+     */
     async rotate(actor: Actor, owner: User, keyUuid: string, overlapSeconds = 0): Promise<CreatedApiKey> {
       authorize(actor, 'keys.manage', { target: owner });
       const old = await store.apiKeys.findByUuid(keyUuid);
       if (!old || old.userId !== owner.id || old.revokedAt) throw new AppError('KEY_NOT_FOUND');
       return store.transaction(async (tx) => {
         const now = isoNow(clock);
-        if (overlapSeconds > 0) await tx.apiKeys.setExpiry(old.id, addSeconds(now, overlapSeconds));
-        else await tx.apiKeys.revoke(old.id, now);
+        // Conditional writes: of concurrent rotations of one key exactly one gets a successor, and
+        // rotating again during the overlap can shorten the old key's life but never extend it.
+        if (overlapSeconds > 0) {
+          if (!(await tx.apiKeys.shortenExpiry(old.id, addSeconds(now, overlapSeconds), old.expiresAt))) {
+            throw new AppError(
+              'CONFLICT',
+              'This key already stops working within overlap_seconds (rotated before, or about to expire); rotate it with a shorter overlap_seconds or none',
+            );
+          }
+        } else if (!(await tx.apiKeys.revoke(old.id, now))) throw new AppError('KEY_NOT_FOUND');
         const generated = generateApiKeySecret();
         const key = await tx.apiKeys.insert({
           uuid: newUuid(),

@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import { authorize, can, type PolicyResource } from '../policy/policy.ts';
 import type { Store } from '../ports.ts';
 import type { ListRequest, ListResult } from '../query/model.ts';
+import type { ConditionalWrite } from '../users/users.service.ts';
 import type { Membership, MemberWithUser, Organization, OrgRole } from './types.ts';
 import { checkOrgRole } from './validation.ts';
 
@@ -41,21 +42,27 @@ export function createMembershipsService({ store, clock }: { store: Store; clock
     m.isActive &&
     (change === 'delete' || (change.role !== undefined && change.role !== 'owner') || change.isActive === false);
 
-  /** Applies a change under the organization's lock, refusing to leave it without an active owner. */
-  async function applyGuarded(orgId: number, userId: number, change: Change): Promise<Membership | undefined> {
+  /**
+   * Applies a change under the organization's lock, refusing to leave it without an active owner.
+   * With `expectedVersion` (If-Match) only while the membership still has that version.
+   */
+  async function applyGuarded(orgId: number, userId: number, change: Change, expectedVersion?: number): Promise<Membership | undefined> {
     return store.transaction(async (tx) => {
       await tx.organizations.lockForUpdate(orgId);
       const current = await tx.memberships.find(userId, orgId);
       if (!current) throw new AppError('MEMBERSHIP_NOT_FOUND');
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new AppError('PRECONDITION_FAILED', 'The membership changed since it was read; fetch it again for a fresh ETag');
+      }
       if (losesOwnership(current, change) && (await tx.memberships.countActiveOwners(orgId)) <= 1) {
         throw new AppError('LAST_OWNER', 'An organization keeps at least one active owner; make someone else owner first');
       }
       if (change === 'delete') {
-        await tx.memberships.delete(current.id);
+        await tx.memberships.delete(current.id, expectedVersion);
         await tx.projects.removeFromOrgProjects(userId, orgId);
         return undefined;
       }
-      return tx.memberships.update(current.id, change);
+      return tx.memberships.update(current.id, change, expectedVersion);
     });
   }
 
@@ -105,12 +112,31 @@ export function createMembershipsService({ store, clock }: { store: Store; clock
       return (await applyGuarded(orgId, userId, { isActive })) as Membership;
     },
 
+    /**
+     * Role and active flag in one write (one version step), as the native PATCH sends them;
+     * LAST_OWNER as for setRole/setActive, PRECONDITION_FAILED when `expectedVersion` is stale.
+     */
+    async change(
+      actor: Actor,
+      orgId: number,
+      userId: number,
+      change: { role?: OrgRole | undefined; isActive?: boolean | undefined },
+      opts: ConditionalWrite = {},
+    ): Promise<Membership> {
+      const role = change.role !== undefined ? checkOrgRole(change.role) : undefined;
+      const { resource } = await orgFor(actor, orgId);
+      const target = await targetOf(orgId, userId);
+      authorize(actor, 'members.update', { ...resource, targetMembership: target, ...(role !== undefined ? { role } : {}) });
+      const patch = { ...(role !== undefined ? { role } : {}), ...(change.isActive !== undefined ? { isActive: change.isActive } : {}) };
+      return (await applyGuarded(orgId, userId, patch, opts.expectedVersion)) as Membership;
+    },
+
     /** Removes the membership (and the user's project memberships in the organization); LAST_OWNER for the last active owner. */
-    async remove(actor: Actor, orgId: number, userId: number): Promise<void> {
+    async remove(actor: Actor, orgId: number, userId: number, opts: ConditionalWrite = {}): Promise<void> {
       const { resource } = await orgFor(actor, orgId);
       const target = await targetOf(orgId, userId);
       authorize(actor, 'members.remove', { ...resource, targetMembership: target });
-      await applyGuarded(orgId, userId, 'delete');
+      await applyGuarded(orgId, userId, 'delete', opts.expectedVersion);
     },
 
     /** One membership as the actor may see it: MEMBERSHIP_NOT_FOUND for a non-member, ORG_NOT_FOUND for a foreign organization. */

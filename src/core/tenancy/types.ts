@@ -28,6 +28,8 @@ export interface Membership {
   isActive: boolean;
   joinedAt: string;
   invitedBy: number | null;
+  /** row version, +1 on every update: the native API's ETag */
+  version: number;
 }
 
 export interface MemberWithUser {

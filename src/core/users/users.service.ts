@@ -31,6 +31,11 @@ export interface CreateOptions {
   passwordHash?: string;
 }
 
+/** A write that happens only while the row still has the version the caller read (If-Match). */
+export interface ConditionalWrite {
+  expectedVersion?: number | undefined;
+}
+
 export type UsersService = ReturnType<typeof createUsersService>;
 
 export function createUsersService({ store, clock }: UsersServiceDeps) {
@@ -172,12 +177,15 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
     findByUsername: (username: string) => store.users.findByUsername(username),
     findByEmail: (email: string) => store.users.findByEmail(email.trim().toLowerCase()),
 
-    /** Partial update: only the fields present change. */
-    async update(actor: Actor, target: User, input: UserInput): Promise<User> {
+    /**
+     * Partial update: only the fields present change. With `expectedVersion` (the native API's
+     * If-Match) the write happens only if the row still has that version, else PRECONDITION_FAILED.
+     */
+    async update(actor: Actor, target: User, input: UserInput, opts: ConditionalWrite = {}): Promise<User> {
       authorize(actor, 'users.update', { target });
       assertNoPrivilegedFields(actor, input, target);
       const patch = await patchRecord(target, input, actor.user.id);
-      return requireUser(await store.users.update(target.id, patch));
+      return requireUser(await store.users.update(target.id, patch, opts.expectedVersion));
     },
 
     /**
@@ -209,7 +217,7 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
       return requireUser(await store.users.update(target.id, await patchRecord(target, input, null)));
     },
 
-    async delete(actor: Actor, target: User, action: Action = 'users.delete'): Promise<void> {
+    async delete(actor: Actor, target: User, action: Action = 'users.delete', opts: ConditionalWrite = {}): Promise<void> {
       authorize(actor, action, { target });
       if (target.username === 'admin' && target.isSuperuser) throw new AppError('FORBIDDEN', 'the built-in admin cannot be deleted');
       // An organization keeps at least one active owner (as memberships.remove does): deleting its
@@ -223,7 +231,7 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
             throw new AppError('LAST_OWNER', 'This user is the last owner of an organization; make someone else owner first');
           }
         }
-        await tx.users.delete(target.id);
+        await tx.users.delete(target.id, opts.expectedVersion);
       });
     },
 

@@ -43,6 +43,8 @@ export interface User {
   updatedAt: string | null;
   createdBy: number | null;
   updatedBy: number | null;
+  /** row version, +1 on every update: the native API's ETag */
+  version: number;
 }
 
 /** Fields a caller may supply when creating or patching a user (all optional here; rules in the service). */
@@ -91,5 +93,5 @@ export const privilegedUserFields = [
 ] as const satisfies readonly (keyof UserInput)[];
 
 /** What storage writes: the validated, normalised record (no plain password). */
-export type UserRecord = Omit<User, 'id' | 'hasPassword'> & { passwordHash: string | null };
+export type UserRecord = Omit<User, 'id' | 'hasPassword' | 'version'> & { passwordHash: string | null };
 export type UserRecordPatch = Partial<Omit<UserRecord, 'uuid' | 'ref' | 'createdAt' | 'createdBy'>>;

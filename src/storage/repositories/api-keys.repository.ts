@@ -117,6 +117,18 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
     async setExpiry(id, at) {
       await db.updateTable('api_keys').set({ expires_at: at }).where('id', '=', id).execute();
     },
+    async shortenExpiry(id, at, expected) {
+      const r = await db
+        .updateTable('api_keys')
+        .set({ expires_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', expected === null ? 'is' : '=', expected)
+        // ISO 8601 UTC text with one format on both databases: text order is time order.
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
     async touchLastUsed(id, at, notAfter) {
       await db
         .updateTable('api_keys')

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { MembershipsRepository } from '../../core/ports.ts';
 import { rowToUser } from '../mappers.ts';
 import type { Database, MembershipRow, UserRow } from '../schema.ts';
 import { rowToMembership } from '../tenancy-mappers.ts';
-import { mapUniqueViolation } from '../unique-violation.ts';
+import { mapUniqueViolation, preconditionFailed } from '../unique-violation.ts';
 
 const alreadyMember = {
   memberships_user_org_key: { code: 'ALREADY_MEMBER', field: 'userId' },
@@ -13,6 +13,8 @@ const alreadyMember = {
 const membershipColumns = ['id', 'user_id', 'org_id', 'role', 'is_active', 'joined_at', 'invited_by'] as const;
 
 export function membershipsRepository(db: Kysely<Database>): MembershipsRepository {
+  const exists = async (id: number) =>
+    (await db.selectFrom('memberships').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   return {
     async insert(m) {
       try {
@@ -79,20 +81,32 @@ export function membershipsRepository(db: Kysely<Database>): MembershipsReposito
         .execute();
       return rows.map(rowToMembership);
     },
-    async update(id, patch) {
+    /** +1 on `version`; with `expectedVersion`, compare and set in one statement (see users.update). */
+    async update(id, patch, expectedVersion) {
       const set: { role?: string; is_active?: number } = {};
       if (patch.role !== undefined) set.role = patch.role;
       if (patch.isActive !== undefined) set.is_active = patch.isActive ? 1 : 0;
       if (Object.keys(set).length === 0) {
         const row = await db.selectFrom('memberships').selectAll().where('id', '=', id).executeTakeFirst();
+        if (row && expectedVersion !== undefined && row.version !== expectedVersion) throw preconditionFailed();
         return row ? rowToMembership(row) : undefined;
       }
-      const row = await db.updateTable('memberships').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+      let q = db
+        .updateTable('memberships')
+        .set({ ...set, version: sql<number>`version + 1` })
+        .where('id', '=', id);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      const row = await q.returningAll().executeTakeFirst();
+      if (!row && expectedVersion !== undefined && (await exists(id))) throw preconditionFailed();
       return row ? rowToMembership(row) : undefined;
     },
-    async delete(id) {
-      const r = await db.deleteFrom('memberships').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
+    async delete(id, expectedVersion) {
+      let q = db.deleteFrom('memberships').where('id', '=', id);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      const r = await q.executeTakeFirst();
+      const deleted = Number(r.numDeletedRows) > 0;
+      if (!deleted && expectedVersion !== undefined && (await exists(id))) throw preconditionFailed();
+      return deleted;
     },
     async countActiveOwners(orgId) {
       const r = await db

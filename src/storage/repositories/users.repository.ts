@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { AppError } from '../../core/errors.ts';
 import type { Visibility } from '../../core/policy/visibility.ts';
 import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult } from '../../core/query/model.ts';
@@ -16,7 +17,7 @@ import {
   orderItems,
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
-import { mapUniqueViolation } from '../unique-violation.ts';
+import { mapUniqueViolation, preconditionFailed } from '../unique-violation.ts';
 
 export function usersRepository(db: Kysely<Database>, dialect: DialectName): UsersRepository {
   const one = async (q: Promise<import('../schema.ts').UserRow | undefined>): Promise<User | undefined> => {
@@ -24,6 +25,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
     return row ? rowToUser(row) : undefined;
   };
   const base = () => db.selectFrom('users').selectAll();
+  const exists = async (id: number) => (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
   return {
     async insert(record) {
@@ -39,18 +41,39 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
     findByRef: (ref) => one(base().where('ref', '=', ref).executeTakeFirst()),
     findByUsername: (username) => one(base().where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()),
     findByEmail: (email) => one(base().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()),
-    async update(id, patch) {
+    /**
+     * Every update adds one to `version`. With `expectedVersion` the WHERE clause names it, so the
+     * compare and the set are one statement: of concurrent writers holding one version exactly one
+     * matches. A miss on a row that exists is PRECONDITION_FAILED; a missing row is undefined.
+     */
+    async update(id, patch, expectedVersion) {
       const row = patchToRow(patch);
-      if (Object.keys(row).length === 0) return one(base().where('id', '=', id).executeTakeFirst());
+      if (Object.keys(row).length === 0) {
+        const current = await one(base().where('id', '=', id).executeTakeFirst());
+        if (current && expectedVersion !== undefined && current.version !== expectedVersion) throw preconditionFailed();
+        return current;
+      }
+      let q = db
+        .updateTable('users')
+        .set({ ...row, version: sql<number>`version + 1` })
+        .where('id', '=', id);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
       try {
-        return await one(db.updateTable('users').set(row).where('id', '=', id).returningAll().executeTakeFirst());
+        const updated = await one(q.returningAll().executeTakeFirst());
+        if (!updated && expectedVersion !== undefined && (await exists(id))) throw preconditionFailed();
+        return updated;
       } catch (err) {
+        if (err instanceof AppError) throw err;
         mapUniqueViolation(err);
       }
     },
-    async delete(id) {
-      const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
+    async delete(id, expectedVersion) {
+      let q = db.deleteFrom('users').where('id', '=', id);
+      if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+      const r = await q.executeTakeFirst();
+      const deleted = Number(r.numDeletedRows) > 0;
+      if (!deleted && expectedVersion !== undefined && (await exists(id))) throw preconditionFailed();
+      return deleted;
     },
     async listServiceAccounts(orgId) {
       const rows = await base().where('is_service_account', '=', 1).where('service_org_id', '=', orgId).orderBy('id').execute();
