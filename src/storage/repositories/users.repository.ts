@@ -5,6 +5,7 @@ import type { ListRequest, ListResult } from '../../core/query/model.ts';
 import type { User } from '../../core/users/users.types.ts';
 import { patchToRow, recordToRow, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import {
   compileFilter,
   compileKeyset,
@@ -24,6 +25,8 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
     return row ? rowToUser(row) : undefined;
   };
   const base = () => db.selectFrom('users').selectAll();
+  // The most frequent point read (user by id: admin reads, patches, memberships), compiled once.
+  const byId = precompiled(db, () => base().where('id', '=', 0));
 
   return {
     async insert(record) {
@@ -34,7 +37,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
         mapUniqueViolation(err);
       }
     },
-    findById: (id) => one(base().where('id', '=', id).executeTakeFirst()),
+    findById: (id) => one(byId([id]).then((rows) => rows[0])),
     findByUuid: (uuid) => one(base().where('uuid', '=', uuid).executeTakeFirst()),
     findByRef: (ref) => one(base().where('ref', '=', ref).executeTakeFirst()),
     findByUsername: (username) => one(base().where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()),
