@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Visibility } from '../../core/policy/visibility.ts';
 import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult } from '../../core/query/model.ts';
@@ -18,6 +18,13 @@ import {
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
 import { mapUniqueViolation } from '../unique-violation.ts';
+import { orgMembersJoin } from '../visibility-plan.ts';
+
+type UsersEB = ExpressionBuilder<Database, 'users'>;
+/** A select that can take one more WHERE over the users columns. */
+interface Narrowable {
+  where(f: (eb: never) => Expression<SqlBool>): unknown;
+}
 
 export function usersRepository(db: Kysely<Database>, dialect: DialectName): UsersRepository {
   const one = async (q: Promise<import('../schema.ts').UserRow | undefined>): Promise<User | undefined> => {
@@ -76,11 +83,36 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const filter = request.filter;
       const page = request.page;
       const after = page.kind === 'cursor' && page.after ? decodeCursor(page.after, keys) : undefined;
-      // No predicate at all for unrestricted lists: `WHERE 1 = 1` stops SQLite's fast count(*) path.
-      let filtered = visibility.kind === 'all' ? base() : base().where((eb) => compileVisibility(eb, visibility));
-      if (filter) filtered = filtered.where((eb) => compileFilter(eb, filter, dialect));
-      let q = after ? filtered.where((eb) => compileKeyset(eb, keys, after, dialect)) : filtered;
-      for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
+      const withFilter = <Q extends Narrowable>(q: Q, v: Visibility): Q => {
+        // No predicate at all for unrestricted lists: `WHERE 1 = 1` stops SQLite's fast count(*) path.
+        let r = v.kind === 'all' ? q : (q.where((eb) => compileVisibility(eb as unknown as UsersEB, v)) as Q);
+        if (filter) r = r.where((eb) => compileFilter(eb as unknown as UsersEB, filter, dialect)) as Q;
+        return r;
+      };
+      const filtered = withFilter(base(), visibility);
+      const join = orgMembersJoin(visibility, keys);
+      let q: typeof filtered;
+      if (join) {
+        // One organization's members in id order: walk the memberships index (org_id, user_id)
+        // and read each member's row, instead of scanning users and probing memberships per row
+        // (SQLite: CROSS JOIN fixes memberships as the outer loop; the order and the keyset are
+        // on memberships.user_id so the index answers both).
+        const dir = (keys[0] as { direction: 'asc' | 'desc' }).direction;
+        let m = withFilter(
+          db
+            .selectFrom('memberships')
+            .crossJoin('users')
+            .whereRef('users.id', '=', 'memberships.user_id')
+            .where('memberships.org_id', '=', join.orgId)
+            .selectAll('users'),
+          join.rest,
+        );
+        if (after) m = m.where('memberships.user_id', dir === 'asc' ? '>' : '<', after[0] as number);
+        q = m.orderBy('memberships.user_id', dir) as unknown as typeof filtered;
+      } else {
+        q = after ? filtered.where((eb) => compileKeyset(eb, keys, after, dialect)) : filtered;
+        for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
+      }
       const limit = page.kind === 'all' ? undefined : page.limit;
       if (page.kind === 'offset') q = q.limit(page.limit + 1).offset(page.offset);
       else if (page.kind === 'cursor') q = q.limit(page.limit + 1);
@@ -89,10 +121,19 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const pageRows = hasMore ? rows.slice(0, limit) : rows;
       let total: number | undefined;
       if (request.withTotal) {
-        const r = await filtered
-          .clearSelect()
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
+        // Every membership row has its user (foreign key, cascade), so with nothing else to test
+        // the members are counted in the memberships index alone.
+        const r =
+          join && !filter && join.rest.kind === 'all'
+            ? await db
+                .selectFrom('memberships')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('org_id', '=', join.orgId)
+                .executeTakeFirstOrThrow()
+            : await filtered
+                .clearSelect()
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow();
         total = Number(r.n);
       }
       const last = pageRows[pageRows.length - 1];
