@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './migrations/context.ts';
+import { nameRegisteredStatements } from './named-statements.ts';
 import type { Database } from './schema.ts';
 import { cachingDatabase } from './statement-cache.ts';
 
@@ -53,6 +54,7 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
   });
   // A dropped connection (database restart, pg_terminate_backend) must not crash the process.
   pool.on('error', () => {});
+  nameRegisteredStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
