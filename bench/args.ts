@@ -14,6 +14,8 @@ export interface BenchArgs {
   only: string[];
   /** keep the seeded database after the run */
   keep: boolean;
+  /** a database kept by an earlier `--keep` run (SQLite file or PostgreSQL database name): no seeding */
+  reuse: string | undefined;
   /** PostgreSQL server; the bench creates and drops its own database there */
   pgUrl: string;
   /** pin server and load generator to different cores (when taskset exists) */
@@ -35,7 +37,9 @@ export const usage = `usage: npm run bench -- [options]
   --warmup S             unmeasured seconds before each scenario (default 2; 0.5 with --quick)
   --connections N        concurrent connections (default 10)
   --only a,b             run only scenarios whose id starts with one of these (reference always runs)
-  --keep                 keep the seeded database (its path is printed)
+  --keep                 keep the seeded database (its path is printed) and its fixtures
+  --reuse DB             measure a database kept by an earlier --keep run (the printed SQLite file
+                         or PostgreSQL database name) instead of seeding; implies --keep
   --pg-url URL           PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
   --no-pin               do not pin server and load generator to separate cores
   --server-root DIR      measure the server of another checkout (its migrations, bootstrap and
@@ -66,6 +70,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         connections: { type: 'string' },
         only: { type: 'string' },
         keep: { type: 'boolean', default: false },
+        reuse: { type: 'string' },
         'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
         'no-pin': { type: 'boolean', default: false },
         'server-root': { type: 'string' },
@@ -95,7 +100,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    keep: values.keep === true,
+    keep: values.keep === true || str('reuse') !== undefined,
+    reuse: str('reuse'),
     pgUrl,
     pin: values['no-pin'] !== true,
     serverRoot: str('server-root'),

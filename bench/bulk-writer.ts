@@ -21,6 +21,12 @@ export interface BulkWriter {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** After explicit ids were inserted: moves id sequences past them (PostgreSQL). */
   syncSequences(tables: readonly string[]): Promise<void>;
+  /**
+   * After the whole load, fixtures included: fresh planner statistics (SQLite ANALYZE; on
+   * PostgreSQL VACUUM ANALYZE, which also sets the visibility map so counts can be index-only).
+   * Without it the planner saw the api_keys of an empty table and scanned it on every request.
+   */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,9 @@ export function sqliteWriter(file: string): BulkWriter {
     },
     async syncSequences() {
       // sqlite_sequence follows explicit ids by itself.
+    },
+    async maintain() {
+      db.exec('analyze');
     },
     async close() {
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -163,6 +172,9 @@ export async function postgresWriter(url: string): Promise<BulkWriter> {
       for (const t of tables) {
         await client.query(`select setval(pg_get_serial_sequence($1, 'id'), (select coalesce(max(id), 1) from ${quote(t)}))`, [t]);
       }
+    },
+    async maintain() {
+      await client.query('vacuum analyze');
     },
     async close() {
       await client.end();

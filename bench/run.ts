@@ -4,7 +4,7 @@
  * and write `bench/results/<timestamp>.json`. See docs/benchmarks.md.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,16 +28,34 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 interface Database {
   url: string;
   describe: string;
+  /** where `--keep` leaves what the scenarios need (keys, cursors) for a later `--reuse` */
+  fixturesFile: string;
   drop(): Promise<void>;
 }
 
+function reuseDatabase(args: BenchArgs, name: string): Database {
+  if (args.db === 'sqlite') {
+    return { url: `sqlite:${name}`, describe: name, fixturesFile: `${name}.fixtures.json`, drop: async () => void log(`kept ${name}`) };
+  }
+  const url = new URL(args.pgUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    describe: `database ${name} on ${url.host}`,
+    fixturesFile: join(tmpdir(), `${name}.fixtures.json`),
+    drop: async () => void log(`kept database ${name}`),
+  };
+}
+
 async function createDatabase(args: BenchArgs): Promise<Database> {
+  if (args.reuse) return reuseDatabase(args, args.reuse);
   if (args.db === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'roster-bench-'));
     const file = join(dir, 'bench.db');
     return {
       url: `sqlite:${file}`,
       describe: file,
+      fixturesFile: `${file}.fixtures.json`,
       drop: async () => {
         if (args.keep) log(`kept ${file}`);
         else rmSync(dir, { recursive: true, force: true });
@@ -54,6 +72,7 @@ async function createDatabase(args: BenchArgs): Promise<Database> {
   return {
     url: url.toString(),
     describe: `database ${name} on ${url.host}`,
+    fixturesFile: join(tmpdir(), `${name}.fixtures.json`),
     async drop() {
       if (args.keep) {
         log(`kept database ${name}`);
@@ -75,6 +94,8 @@ function openWriter(db: Database): Promise<BulkWriter> | BulkWriter {
  * Migrations and the bootstrap admin through the measured checkout's own CLI (any command but
  * `serve` migrates and bootstraps first), then the bulk seed.
  */
+type Prepared = Awaited<ReturnType<typeof prepare>>;
+
 async function prepare(db: Database, args: BenchArgs, adminKey: string, serverRoot: string) {
   const t0 = performance.now();
   execFileSync(process.execPath, [join(serverRoot, 'bin', 'roster.js'), 'keys', 'list', '--user', 'admin'], {
@@ -331,13 +352,23 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const adminKey = generateApiKeySecret().secret;
     const serverRoot = args.serverRoot ?? root;
     const entry = ensureBundle(serverRoot);
-    log(`seeding ${db.describe}`);
-    const prepared = await prepare(db, args, adminKey, serverRoot);
+    let adminKey: string;
+    let prepared: Prepared;
+    if (args.reuse) {
+      ({ adminKey, prepared } = JSON.parse(readFileSync(db.fixturesFile, 'utf8')) as { adminKey: string; prepared: Prepared });
+      log(`reusing ${db.describe} (${prepared.fixtures.totalUsers} users, seeded earlier)`);
+    } else {
+      adminKey = generateApiKeySecret().secret;
+      log(`seeding ${db.describe}`);
+      prepared = await prepare(db, args, adminKey, serverRoot);
+      log(
+        `seeded ${prepared.fixtures.totalUsers} users in ${prepared.fixtures.seconds.toFixed(1)} s (migrations + bootstrap ${prepared.bootstrapS.toFixed(1)} s)`,
+      );
+      if (args.keep) writeFileSync(db.fixturesFile, JSON.stringify({ adminKey, prepared }));
+    }
     const f: BenchFixtures = prepared.fixtures;
-    log(`seeded ${f.totalUsers} users in ${f.seconds.toFixed(1)} s (migrations + bootstrap ${prepared.bootstrapS.toFixed(1)} s)`);
 
     const roster = await startProcess({
       args: [join(serverRoot, 'bin', 'roster.js'), 'serve'],

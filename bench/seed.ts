@@ -226,6 +226,9 @@ export async function seedBench(w: BulkWriter, o: BenchSeedOptions): Promise<Ben
     fixtures = await addFixtures(w, o, firstId, seedTime);
   });
   await w.syncSequences(['users', 'organizations', 'memberships', 'api_keys']);
+  o.onProgress?.('analyze', 0, 1);
+  await w.maintain();
+  o.onProgress?.('analyze', 1, 1);
   const [count] = await w.query<{ n: number }>('select count(*) as n from users');
   const smallMembers = Math.min(o.membersPerOrg, o.users);
   return {

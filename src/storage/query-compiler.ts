@@ -87,18 +87,41 @@ function sortable(field: string, dialect: DialectName): RawBuilder<unknown> {
   return dialect === 'postgres' && isText(field) ? sql`${columnRef(field)} collate "C"` : columnRef(field);
 }
 
+/**
+ * The FTS5 MATCH expression for search terms over fields, or undefined when the trigram index
+ * cannot answer them (a field outside the FTS table, or no term of 3 characters or more).
+ */
+export function ftsMatch(terms: readonly string[], fields: readonly string[]): string | undefined {
+  if (!fields.every((f) => Object.hasOwn(ftsColumns, f))) return undefined;
+  const indexed = terms.filter((t) => [...t].length >= MIN_INDEXED_TERM);
+  if (indexed.length === 0) return undefined;
+  const columns = `{${fields.map((f) => ftsColumns[f]).join(' ')}}`;
+  return indexed.map((t) => `${columns} : ${ftsPhrase(t)}`).join(' AND ');
+}
+
+export interface FilterOptions {
+  /**
+   * SQLite only: keep the planner off the search subquery and two-valued columns (unary `+`
+   * makes a term unusable as an index), so it walks the sort order's index and tests each row,
+   * stopping after one page. Chosen by the repository when a search term matches many rows:
+   * then reading every match and sorting them costs far more than walking to the page.
+   */
+  walk?: boolean;
+}
+
 class FilterCompiler {
   constructor(
     private readonly eb: EB,
     private readonly dialect: DialectName,
+    private readonly opts: FilterOptions = {},
   ) {}
 
   private ref(field: string): RawBuilder<unknown> {
-    return columnRef(field);
+    return this.opts.walk && fieldType(field) === 'boolean' ? sql`+${columnRef(field)}` : columnRef(field);
   }
 
   private sortable(field: string): RawBuilder<unknown> {
-    return sortable(field, this.dialect);
+    return this.opts.walk && fieldType(field) === 'boolean' ? this.ref(field) : sortable(field, this.dialect);
   }
 
   private lowered(field: string, ordered: boolean): RawBuilder<unknown> {
@@ -205,10 +228,10 @@ class FilterCompiler {
     const indexed = indexable ? terms.filter((t) => [...t].length >= MIN_INDEXED_TERM) : [];
     const scanned = terms.filter((t) => !indexed.includes(t));
     const parts: Bool[] = [];
-    if (indexed.length > 0 && this.dialect === 'sqlite') {
-      const columns = `{${fields.map((f) => ftsColumns[f]).join(' ')}}`;
-      const match = indexed.map((t) => `${columns} : ${ftsPhrase(t)}`).join(' AND ');
-      parts.push(cond`${sql.ref('users.id')} in (select rowid from users_fts where users_fts match ${match})`);
+    const match = this.dialect === 'sqlite' ? ftsMatch(terms, fields) : undefined;
+    if (match !== undefined) {
+      const id = this.opts.walk ? sql`+${sql.ref('users.id')}` : sql.ref('users.id');
+      parts.push(cond`${id} in (select rowid from users_fts where users_fts match ${match})`);
     } else {
       for (const t of indexed) {
         const pattern = `%${escapeLike(t)}%`;
@@ -227,9 +250,9 @@ class FilterCompiler {
 const SQL_OPS = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
 
 /** The filter as one boolean SQL expression; refuses (VALIDATION_FAILED) what breaks the bounds or the field types. */
-export function compileFilter(eb: EB, node: FilterNode, dialect: DialectName): Bool {
+export function compileFilter(eb: EB, node: FilterNode, dialect: DialectName, opts: FilterOptions = {}): Bool {
   assertWithinBounds(node);
-  return new FilterCompiler(eb, dialect).compile(node);
+  return new FilterCompiler(eb, dialect, dialect === 'sqlite' ? opts : {}).compile(node);
 }
 
 export function compileVisibility(eb: EB, v: Visibility): Bool {

@@ -230,8 +230,9 @@ async function savedUsersDdl(trx: Kysely<Database>, dialect: DbHandle['dialect']
  */
 export async function seedDatabase(handle: DbHandle, opts: SeedOptions): Promise<SeedResult> {
   const restore = await tuneForBulk(handle);
+  let result: SeedResult;
   try {
-    return await handle.db.transaction().execute(async (trx) => {
+    result = await handle.db.transaction().execute(async (trx) => {
       const insert = handle.dialect === 'sqlite' ? sqliteInsert(trx) : postgresInsert(trx);
       const scoped = { ...handle, db: trx };
       if (!(opts.rebuildIndexes ?? opts.users >= REBUILD_FROM)) return seed(insert, scoped, opts);
@@ -250,6 +251,12 @@ export async function seedDatabase(handle: DbHandle, opts: SeedOptions): Promise
   } finally {
     await restore();
   }
+  // Fresh planner statistics for what was loaded (and on PostgreSQL the visibility map, so
+  // counts over the new rows can be index-only scans); outside the load's transaction, since
+  // VACUUM cannot run inside one.
+  if (handle.dialect === 'sqlite') await sql`analyze`.execute(handle.db);
+  else await sql`vacuum analyze users, memberships, organizations`.execute(handle.db);
+  return result;
 }
 
 /** SQLite: a 256 MiB page cache, in-memory temp storage and sorter threads while loading. */

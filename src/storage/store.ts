@@ -21,7 +21,7 @@ import type { Database } from './schema.ts';
 function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean): Store {
   return {
     users: usersRepository(db, dialect),
-    apiKeys: apiKeysRepository(db),
+    apiKeys: apiKeysRepository(db, dialect),
     organizations: organizationsRepository(db, dialect),
     memberships: membershipsRepository(db),
     invitations: invitationsRepository(db),

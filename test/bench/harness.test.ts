@@ -42,6 +42,11 @@ describe('bench arguments', () => {
     expect(a.pgUrl).toBe('postgres://postgres@127.0.0.1:5432/test');
   });
 
+  it('--reuse names a kept database and implies --keep', () => {
+    expect(parseBenchArgs(['--reuse', '/tmp/x/bench.db'])).toMatchObject({ reuse: '/tmp/x/bench.db', keep: true });
+    expect(parseBenchArgs([]).reuse).toBeUndefined();
+  });
+
   it('--quick means 100k users and short runs, each overridable', () => {
     expect(parseBenchArgs(['--quick'])).toMatchObject({ users: 100_000, durationS: 2.5, warmupS: 0.5, maxMinutes: 2 });
     expect(parseBenchArgs(['--quick', '--users', '5000', '--duration', '1'])).toMatchObject({ users: 5000, durationS: 1 });

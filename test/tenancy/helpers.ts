@@ -50,12 +50,13 @@ export async function orgWith(t: TestApp, roles: OrgRole[] = []): Promise<{ org:
 /** A Store over the test database that counts the SQL statements it sends. */
 export function countingStore(t: TestApp): { store: Store; queries: () => number } {
   let n = 0;
+  // Counted per execution, not per compilation: precompiled lookups compile once (src/storage/precompiled.ts).
   const db = t.runtime.handle.db.withPlugin({
-    transformQuery: (args) => {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
       n += 1;
-      return args.node;
+      return args.result;
     },
-    transformResult: async (args) => args.result,
   });
   return { store: createStore({ ...t.runtime.handle, db }), queries: () => n };
 }

@@ -51,13 +51,21 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     return;
   }
 
-  // Extensions are database-wide: serialise concurrent migrations (parallel test schemas) and
-  // install into `public` so dropping one schema never drops the extension under another.
-  await sql`select pg_advisory_xact_lock(hashtext('roster:pg_trgm'))`.execute(db);
-  await sql`create extension if not exists pg_trgm with schema public`.execute(db);
-  const found = await sql<{ nspname: string }>`
-    select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
-  const extSchema = found.rows[0]?.nspname ?? 'public';
+  // Extensions are database-wide: install into `public` so dropping one schema never drops the
+  // extension under another. Creating it takes a database-wide lock, and parallel migrations
+  // (test schemas, several instances starting) would queue on it: so the lock is taken only when
+  // the extension is missing, and the check repeated under it.
+  const extensionSchema = async () =>
+    (
+      await sql<{ nspname: string }>`
+        select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db)
+    ).rows[0]?.nspname;
+  let extSchema = await extensionSchema();
+  if (extSchema === undefined) {
+    await sql`select pg_advisory_xact_lock(hashtext('roster:pg_trgm'))`.execute(db);
+    await sql`create extension if not exists pg_trgm with schema public`.execute(db);
+    extSchema = (await extensionSchema()) ?? 'public';
+  }
   const opclass = `${sql.id(extSchema).compile(db).sql}.gin_trgm_ops`;
   for (const c of searchColumns) {
     await sql.raw(`create index users_${c}_trgm_idx on users using gin (lower(${c}) ${opclass})`).execute(db);

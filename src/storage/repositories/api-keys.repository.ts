@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ApiKey, ApiKeysRepository } from '../../core/ports.ts';
 import { rowToApiKey, rowToUser } from '../mappers.ts';
+import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import type { ApiKeyRow, Database, UserRow } from '../schema.ts';
 
 const keyColumns = [
@@ -18,7 +20,56 @@ const keyColumns = [
   'revoked_at',
 ] as const;
 
-export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
+export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): ApiKeysRepository {
+  // The hot path of every key-authenticated request: key, owner and the owner's group names
+  // (policy needs no second query), each shape compiled once.
+  //
+  // PostgreSQL: one join, one round trip. SQLite: two point reads, because there a join that
+  // returns the user's ~40 columns cost 80–110 µs of CPU per call against 13 µs for the key by
+  // hash plus 26 µs for the user by id with its groups as a scalar subquery (measured on the
+  // 1M-user bench database: the column reads of a joined table are what costs).
+  const joined = precompiled(db, (d) =>
+    d
+      .selectFrom('api_keys')
+      .innerJoin('users', 'users.id', 'api_keys.user_id')
+      .leftJoin('user_groups', 'user_groups.user_id', 'users.id')
+      .leftJoin('groups', 'groups.id', 'user_groups.group_id')
+      .selectAll('users')
+      .select(keyColumns.map((c) => `api_keys.${c} as k_${c}` as const))
+      .select('groups.name as g_name')
+      .where('api_keys.secret_hash', '=', ''),
+  );
+  const keyByHash = precompiled(db, (d) => d.selectFrom('api_keys').select(keyColumns).where('secret_hash', '=', ''));
+  const ownerWithGroups = precompiled(db, (d) =>
+    d
+      .selectFrom('users')
+      .selectAll('users')
+      .select(
+        sql<string>`(select json_group_array(g.name) from user_groups ug join groups g on g.id = ug.group_id where ug.user_id = users.id)`.as(
+          'g_names',
+        ),
+      )
+      .where('users.id', '=', 0),
+  );
+
+  async function findBySecretHash(hash: string) {
+    if (dialect === 'sqlite') {
+      const [keyRow] = await keyByHash([hash]);
+      if (!keyRow) return undefined;
+      const [owner] = await ownerWithGroups([keyRow.user_id]);
+      if (!owner) return undefined;
+      const { g_names, ...userRow } = owner;
+      return { key: rowToApiKey(keyRow as ApiKeyRow), user: rowToUser(userRow as UserRow), groups: JSON.parse(g_names) as string[] };
+    }
+    const rows = await joined([hash]);
+    const row = rows[0];
+    if (!row) return undefined;
+    const r = row as unknown as Record<string, unknown>;
+    const keyRow = Object.fromEntries(keyColumns.map((c) => [c, r[`k_${c}`]])) as unknown as ApiKeyRow;
+    const groups = rows.map((g) => g.g_name).filter((n): n is string => n !== null);
+    return { key: rowToApiKey(keyRow), user: rowToUser(row as unknown as UserRow), groups };
+  }
+
   return {
     async insert(k) {
       const row = await db
@@ -38,26 +89,7 @@ export function apiKeysRepository(db: Kysely<Database>): ApiKeysRepository {
         .executeTakeFirstOrThrow();
       return rowToApiKey(row);
     },
-    async findBySecretHash(hash) {
-      // One indexed read for key, owner and the owner's groups (one row per group, usually one
-      // or none): the hot path of every request, so policy needs no second query.
-      const rows = await db
-        .selectFrom('api_keys')
-        .innerJoin('users', 'users.id', 'api_keys.user_id')
-        .leftJoin('user_groups', 'user_groups.user_id', 'users.id')
-        .leftJoin('groups', 'groups.id', 'user_groups.group_id')
-        .selectAll('users')
-        .select(keyColumns.map((c) => `api_keys.${c} as k_${c}` as const))
-        .select('groups.name as g_name')
-        .where('api_keys.secret_hash', '=', hash)
-        .execute();
-      const row = rows[0];
-      if (!row) return undefined;
-      const r = row as unknown as Record<string, unknown>;
-      const keyRow = Object.fromEntries(keyColumns.map((c) => [c, r[`k_${c}`]])) as unknown as ApiKeyRow;
-      const groups = rows.map((g) => g.g_name).filter((n): n is string => n !== null);
-      return { key: rowToApiKey(keyRow), user: rowToUser(row as unknown as UserRow), groups };
-    },
+    findBySecretHash,
     async findByUuid(uuid) {
       const row = await db.selectFrom('api_keys').selectAll().where('uuid', '=', uuid).executeTakeFirst();
       return row ? rowToApiKey(row) : undefined;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Session, SessionsRepository } from '../../core/ports.ts';
 import { rowToUser } from '../mappers.ts';
+import { precompiled } from '../precompiled.ts';
 import type { Database, SessionRow, UserRow } from '../schema.ts';
 
 const sessionColumns = [
@@ -34,6 +35,16 @@ function rowToSession(r: SessionRow): Session {
 }
 
 export function sessionsRepository(db: Kysely<Database>): SessionsRepository {
+  // One indexed read (token_hash is unique) for the session and its owner, compiled once: it
+  // runs on every cookie- or token-authenticated request.
+  const byTokenHash = precompiled(db, (d) =>
+    d
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select(sessionColumns.map((c) => `sessions.${c} as s_${c}` as const))
+      .where('sessions.token_hash', '=', ''),
+  );
   return {
     async insert(s) {
       const row = await db
@@ -54,14 +65,7 @@ export function sessionsRepository(db: Kysely<Database>): SessionsRepository {
       return rowToSession(row);
     },
     async findByTokenHash(hash) {
-      // One indexed read (token_hash is unique) for the session and its owner.
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('users')
-        .select(sessionColumns.map((c) => `sessions.${c} as s_${c}` as const))
-        .where('sessions.token_hash', '=', hash)
-        .executeTakeFirst();
+      const [row] = await byTokenHash([hash]);
       if (!row) return undefined;
       const r = row as unknown as Record<string, unknown>;
       const sessionRow = Object.fromEntries(sessionColumns.map((c) => [c, r[`s_${c}`]])) as unknown as SessionRow;

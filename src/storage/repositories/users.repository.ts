@@ -1,11 +1,12 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { AppError } from '../../core/errors.ts';
 import type { Visibility } from '../../core/policy/visibility.ts';
 import type { UsersRepository } from '../../core/ports.ts';
-import type { ListRequest, ListResult } from '../../core/query/model.ts';
+import type { ListRequest, ListResult, SortKey } from '../../core/query/model.ts';
 import type { User } from '../../core/users/users.types.ts';
 import { patchToRow, recordToRow, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import {
   compileFilter,
   compileKeyset,
@@ -13,19 +14,74 @@ import {
   cursorValues,
   decodeCursor,
   encodeCursor,
+  type FilterOptions,
   fullSort,
   orderItems,
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
+import { broadSearchProbe, countIndex, pureSearchMatch, searchMatches } from '../sqlite-list-plan.ts';
 import { mapUniqueViolation, preconditionFailed } from '../unique-violation.ts';
+import { orgMembersJoin } from '../visibility-plan.ts';
 
-export function usersRepository(db: Kysely<Database>, dialect: DialectName): UsersRepository {
+/** Deeper offset pages read every match anyway: walking to them would cost more. */
+const WALK_MAX_OFFSET = 1000;
+
+type UsersEB = ExpressionBuilder<Database, 'users'>;
+/** A select that can take one more WHERE over the users columns. */
+interface Narrowable {
+  where(f: (eb: never) => Expression<SqlBool>): unknown;
+}
+
+export interface UsersRepositoryOptions {
+  /** FTS matches from which a search term counts as broad on SQLite (tests lower it to reach the walking plan) */
+  broadMatches?: number;
+}
+
+export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts: UsersRepositoryOptions = {}): UsersRepository {
   const one = async (q: Promise<import('../schema.ts').UserRow | undefined>): Promise<User | undefined> => {
     const row = await q;
     return row ? rowToUser(row) : undefined;
   };
   const base = () => db.selectFrom('users').selectAll();
   const exists = async (id: number) => (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  // The most frequent point read (user by id: admin reads, patches, memberships), compiled once.
+  const byId = precompiled(db, () => base().where('id', '=', 0));
+  const isBroad = dialect === 'sqlite' ? broadSearchProbe(db, opts.broadMatches) : undefined;
+  /** SQLite: walk the sort index (see sqlite-list-plan.ts) when every indexed search term is broad. */
+  async function walkSortIndex(request: ListRequest, keys: SortKey[]): Promise<boolean> {
+    const page = request.page;
+    if (!isBroad || keys[0]?.field === 'id' || (page.kind === 'offset' && page.offset > WALK_MAX_OFFSET) || page.kind === 'all')
+      return false;
+    const matches = searchMatches(request.filter);
+    if (matches.length === 0) return false;
+    for (const m of matches) if (!(await isBroad(m))) return false;
+    return true;
+  }
+
+  /**
+   * The total of a filtered list; on SQLite through the FTS table or a covering index when the
+   * filter allows it (sqlite-list-plan.ts), the same number either way.
+   */
+  async function countFiltered(
+    count: { compile(): CompiledQuery<{ n: number }>; executeTakeFirstOrThrow(): Promise<{ n: number }> },
+    request: ListRequest,
+    visibility: Visibility,
+  ): Promise<{ n: number }> {
+    if (dialect !== 'sqlite') return count.executeTakeFirstOrThrow();
+    const pure = visibility.kind === 'all' ? pureSearchMatch(request.filter) : undefined;
+    if (pure !== undefined) {
+      const r = await sql<{ n: number }>`select count(*) as n from users_fts where users_fts match ${pure}`.execute(db);
+      return r.rows[0] ?? { n: 0 };
+    }
+    const index = countIndex(request.filter);
+    const compiled = count.compile();
+    // Kysely has no INDEXED BY: it goes right after the outer table name of the compiled count.
+    const head = 'select count(*) as "n" from "users" where ';
+    if (index === undefined || !compiled.sql.startsWith(head)) return count.executeTakeFirstOrThrow();
+    const text = `select count(*) as "n" from "users" indexed by "${index}" where ${compiled.sql.slice(head.length)}`;
+    const r = await db.executeQuery<{ n: number }>(CompiledQuery.raw(text, [...compiled.parameters]));
+    return r.rows[0] ?? { n: 0 };
+  }
 
   return {
     async insert(record) {
@@ -36,7 +92,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
         mapUniqueViolation(err);
       }
     },
-    findById: (id) => one(base().where('id', '=', id).executeTakeFirst()),
+    findById: (id) => one(byId([id]).then((rows) => rows[0])),
     findByUuid: (uuid) => one(base().where('uuid', '=', uuid).executeTakeFirst()),
     findByRef: (ref) => one(base().where('ref', '=', ref).executeTakeFirst()),
     findByUsername: (username) => one(base().where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()),
@@ -100,11 +156,38 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const filter = request.filter;
       const page = request.page;
       const after = page.kind === 'cursor' && page.after ? decodeCursor(page.after, keys) : undefined;
-      // No predicate at all for unrestricted lists: `WHERE 1 = 1` stops SQLite's fast count(*) path.
-      let filtered = visibility.kind === 'all' ? base() : base().where((eb) => compileVisibility(eb, visibility));
-      if (filter) filtered = filtered.where((eb) => compileFilter(eb, filter, dialect));
-      let q = after ? filtered.where((eb) => compileKeyset(eb, keys, after, dialect)) : filtered;
-      for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
+      const withFilter = <Q extends Narrowable>(q: Q, v: Visibility, opts: FilterOptions = {}): Q => {
+        // No predicate at all for unrestricted lists: `WHERE 1 = 1` stops SQLite's fast count(*) path.
+        let r = v.kind === 'all' ? q : (q.where((eb) => compileVisibility(eb as unknown as UsersEB, v)) as Q);
+        if (filter) r = r.where((eb) => compileFilter(eb as unknown as UsersEB, filter, dialect, opts)) as Q;
+        return r;
+      };
+      const filtered = withFilter(base(), visibility);
+      const join = orgMembersJoin(visibility, keys);
+      const walk = !join && (await walkSortIndex(request, keys));
+      let q: typeof filtered;
+      if (join) {
+        // One organization's members in id order: walk the memberships index (org_id, user_id)
+        // and read each member's row, instead of scanning users and probing memberships per row
+        // (SQLite: CROSS JOIN fixes memberships as the outer loop; the order and the keyset are
+        // on memberships.user_id so the index answers both).
+        const dir = (keys[0] as { direction: 'asc' | 'desc' }).direction;
+        let m = withFilter(
+          db
+            .selectFrom('memberships')
+            .crossJoin('users')
+            .whereRef('users.id', '=', 'memberships.user_id')
+            .where('memberships.org_id', '=', join.orgId)
+            .selectAll('users'),
+          join.rest,
+        );
+        if (after) m = m.where('memberships.user_id', dir === 'asc' ? '>' : '<', after[0] as number);
+        q = m.orderBy('memberships.user_id', dir) as unknown as typeof filtered;
+      } else {
+        const source = walk ? withFilter(base(), visibility, { walk: true }) : filtered;
+        q = after ? source.where((eb) => compileKeyset(eb, keys, after, dialect)) : source;
+        for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
+      }
       const limit = page.kind === 'all' ? undefined : page.limit;
       if (page.kind === 'offset') q = q.limit(page.limit + 1).offset(page.offset);
       else if (page.kind === 'cursor') q = q.limit(page.limit + 1);
@@ -113,10 +196,20 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName): Use
       const pageRows = hasMore ? rows.slice(0, limit) : rows;
       let total: number | undefined;
       if (request.withTotal) {
-        const r = await filtered
-          .clearSelect()
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
+        // Every membership row has its user (foreign key, cascade), so with nothing else to test
+        // the members are counted in the memberships index alone.
+        const r =
+          join && !filter && join.rest.kind === 'all'
+            ? await db
+                .selectFrom('memberships')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('org_id', '=', join.orgId)
+                .executeTakeFirstOrThrow()
+            : await countFiltered(
+                filtered.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')),
+                request,
+                visibility,
+              );
         total = Number(r.n);
       }
       const last = pageRows[pageRows.length - 1];
