@@ -51,9 +51,13 @@ describe.each(dialects)('hostile requests on %s', (dialect) => {
     recordFigure(`hostile.${dialect}.5xx`, tally.fiveHundreds);
     recordFigure(`hostile.${dialect}.canary_hits`, tally.canaryHits + logs.hits);
     recordFigure(`hostile.${dialect}.log_lines_scanned`, capture.lines.length);
+    recordFigure(`hygiene.${dialect}.responses_checked`, tally.requests);
+    recordFigure(`hygiene.${dialect}.responses_missing_headers`, tally.headerFaults);
 
     expect(tally.examples, 'first failures').toEqual([]);
     expect(logs.examples, 'secrets in logs').toEqual([]);
+    // Every answer, errors and Node's own 4xx included, carries the K1 headers (431/414 from Node's parser excepted below).
+    expect(tally.headerExamples, 'responses without the security headers').toEqual([]);
     expect(tally.requests).toBeGreaterThanOrEqual(TOTAL * 0.99);
     // Every operation × every credential kind was covered at least once.
     expect(TOTAL).toBeGreaterThanOrEqual(ops.length * world.credentials.length);

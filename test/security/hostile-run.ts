@@ -36,14 +36,47 @@ export interface Tally {
   /** the first few failures, for the assertion message */
   examples: string[];
   statuses: Map<number, number>;
+  /** responses missing part of the K1 security header set */
+  headerFaults: number;
+  headerExamples: string[];
   /** time spent per method and path head (inject only), for finding what is slow */
   ms: Map<string, number>;
 }
 
-export const newTally = (): Tally => ({ requests: 0, fiveHundreds: 0, canaryHits: 0, examples: [], statuses: new Map(), ms: new Map() });
+export const newTally = (): Tally => ({
+  requests: 0,
+  fiveHundreds: 0,
+  canaryHits: 0,
+  examples: [],
+  statuses: new Map(),
+  ms: new Map(),
+  headerFaults: 0,
+  headerExamples: [],
+});
 
-function record(tally: Tally, req: HostileRequest, status: number, body: string, secrets: readonly string[]): void {
+type Headers = Record<string, string | string[] | number | undefined>;
+
+/** What the K1 header set lacks on one response (helmet's headers, no X-Powered-By, JSON with a charset). */
+export function headerFaults(headers: Headers): string[] {
+  const faults: string[] = [];
+  if (headers['x-content-type-options'] !== 'nosniff') faults.push('x-content-type-options');
+  if (headers['referrer-policy'] !== 'no-referrer') faults.push('referrer-policy');
+  if (!/max-age=(\d{8,}|3153[6-9]\d{3})/.test(String(headers['strict-transport-security'] ?? ''))) faults.push('strict-transport-security');
+  if (!headers['content-security-policy']) faults.push('content-security-policy');
+  if (headers['x-powered-by'] !== undefined) faults.push('x-powered-by');
+  const type = String(headers['content-type'] ?? '');
+  if (/json/.test(type) && !/charset=utf-8/i.test(type)) faults.push('json without charset');
+  return faults;
+}
+
+function record(tally: Tally, req: HostileRequest, status: number, body: string, secrets: readonly string[], headers: Headers = {}): void {
   tally.requests++;
+  const faults = status === 599 ? [] : headerFaults(headers);
+  if (faults.length > 0) {
+    tally.headerFaults++;
+    if (tally.headerExamples.length < 5)
+      tally.headerExamples.push(`${status} ${req.method} ${req.url.slice(0, 120)}: ${faults.join(', ')}`);
+  }
   tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
   const hits = canaryHits(body, secrets);
   if (status >= 500) tally.fiveHundreds++;
@@ -79,7 +112,7 @@ export async function runInject(
         headers: req.headers,
         ...(req.body !== undefined ? { payload: req.body } : {}),
       });
-      record(tally, req, res.statusCode, res.body, secrets);
+      record(tally, req, res.statusCode, res.body, secrets, res.headers);
       const key =
         process.env.ROSTER_HOSTILE_DEBUG === 'note'
           ? req.note.replace(/^[^,]*/, '') + (req.headers.authorization?.startsWith('Basic') ? ' basic' : '')
@@ -105,7 +138,7 @@ export async function runHttp(
   let i = from;
   const end = from + count;
   const send = (req: HostileRequest) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; body: string; headers: Headers }>((resolve, reject) => {
       const headers: Record<string, string> = { ...req.headers };
       // Node's client sends a GET/DELETE body without framing unless told its length.
       if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
@@ -114,7 +147,7 @@ export async function runHttp(
       const r = httpRequest({ agent: big ? false : agent, hostname, port, method: req.method, path: req.url, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
         res.on('error', reject);
       });
       r.on('error', reject);
@@ -126,7 +159,7 @@ export async function runHttp(
       const req = next(i++);
       try {
         const res = await send(req);
-        record(tally, req, res.status, res.body, secrets);
+        record(tally, req, res.status, res.body, secrets, res.headers);
       } catch (err) {
         // A request Node's client refuses to send (e.g. an invalid header) is not counted; a
         // server that drops the connection is a failure like a 5xx.
