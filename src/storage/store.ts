@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
 import { type DbHandle, ping } from './db.ts';
+import { guardLookups } from './lookup-guard.ts';
 import type { DialectName } from './migrations/context.ts';
 import { apiKeysRepository } from './repositories/api-keys.repository.ts';
 import { groupsRepository } from './repositories/groups.repository.ts';
@@ -17,16 +18,16 @@ import type { Database } from './schema.ts';
 
 function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean): Store {
   return {
-    users: usersRepository(db, dialect),
-    apiKeys: apiKeysRepository(db),
-    organizations: organizationsRepository(db, dialect),
-    memberships: membershipsRepository(db),
-    invitations: invitationsRepository(db),
-    projects: projectsRepository(db),
-    groups: groupsRepository(db),
-    roles: rolesRepository(db),
+    users: guardLookups(usersRepository(db, dialect)),
+    apiKeys: guardLookups(apiKeysRepository(db)),
+    organizations: guardLookups(organizationsRepository(db, dialect)),
+    memberships: guardLookups(membershipsRepository(db)),
+    invitations: guardLookups(invitationsRepository(db)),
+    projects: guardLookups(projectsRepository(db)),
+    groups: guardLookups(groupsRepository(db)),
+    roles: guardLookups(rolesRepository(db)),
     idempotency: idempotencyRepository(db),
-    sessions: sessionsRepository(db),
+    sessions: guardLookups(sessionsRepository(db)),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);
