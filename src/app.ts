@@ -13,6 +13,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { type Config, publicBaseUrl } from './config.ts';
 import type { Core } from './core/index.ts';
 import { clientErrorHandler } from './http/client-errors.ts';
+import { toProblem } from './http/errors.ts';
 import { registerRequestLimits } from './http/limits.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -130,12 +131,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return reply.code(404).send({ error: 'Not Found', message: `Route ${req.method}:${req.url.split('?')[0]} not found`, statusCode: 404 });
   });
+  // Errors outside every surface (unrouted requests refused by a shared hook, operations routes):
+  // the same normalisation the surfaces use, so an AppError keeps its status instead of a 500.
   app.setErrorHandler((err, req, reply) => {
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
+    const problem = toProblem(err);
+    if (problem.status >= 500) req.log.error({ err: problem.cause ?? err }, 'request failed');
     return reply
-      .code(status >= 400 ? status : 500)
-      .send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', statusCode: status >= 400 ? status : 500 });
+      .code(problem.status)
+      .send({
+        error: problem.status >= 500 ? 'Internal Server Error' : 'Bad Request',
+        message: problem.message,
+        statusCode: problem.status,
+      });
   });
 
   return app;

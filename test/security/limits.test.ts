@@ -187,6 +187,18 @@ describe.each(dialects)('limits and hygiene on %s', (dialect) => {
     expect(failures(got)).toEqual([]);
   });
 
+  // Found by the hostile-request generator: a shared hook's refusal on an unrouted URL reached the
+  // root error handler, which did not know AppError and answered 500.
+  it('refuses a deep body on an unrouted URL with a 4xx, not a 500', async () => {
+    const checks: Check[] = ['/v1/orgs/x/members/..', '/nowhere', '/api/nowhere'].map((url) => ({
+      name: `deep body to ${url}`,
+      request: { method: 'PATCH', url, headers: { 'content-type': 'application/json' }, payload: deepArray(200) },
+      expect: [400, 404, 422],
+    }));
+    const got = await run(checks);
+    expect(failures(got)).toEqual([]);
+  });
+
   it('answers TRACE and unknown methods without a 2xx', async () => {
     const checks: Check[] = [];
     for (const l of lists()) {
