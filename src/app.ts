@@ -136,13 +136,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     const problem = toProblem(err);
     if (problem.status >= 500) req.log.error({ err: problem.cause ?? err }, 'request failed');
-    return reply
-      .code(problem.status)
-      .send({
-        error: problem.status >= 500 ? 'Internal Server Error' : 'Bad Request',
-        message: problem.message,
-        statusCode: problem.status,
-      });
+    return reply.code(problem.status).send({
+      error: problem.status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      message: problem.message,
+      statusCode: problem.status,
+    });
   });
 
   return app;
