@@ -1,13 +1,18 @@
-import { defineConfig } from 'vitest/config';
+/**
+ * `npm run test:long`: the release-run sizes of the security suite (100,000 hostile requests per
+ * database, login timing on every login route) plus whatever lives in test/long/.
+ */
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.ts';
 
-/** `npm run test:long`: the heavier runs of the reliability and security suites (test/long). */
-export default defineConfig({
-  test: {
-    include: ['test/long/**/*.test.ts'],
-    pool: 'forks',
-    globalSetup: ['./test/helpers/global-setup.ts'],
-    testTimeout: 300_000,
-    hookTimeout: 120_000,
-    reporters: ['default', './test/helpers/summary-reporter.ts', './test/helpers/figures-reporter.ts'],
-  },
-});
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      include: ['test/security/**/*.test.ts', 'test/long/**/*.test.ts'],
+      exclude: ['node_modules/**'],
+      testTimeout: 1_800_000,
+      hookTimeout: 120_000,
+    },
+  }),
+);

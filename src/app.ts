@@ -9,9 +9,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { type Config, publicBaseUrl } from './config.ts';
 import type { Core } from './core/index.ts';
+import { clientErrorHandler } from './http/client-errors.ts';
+import { toProblem } from './http/errors.ts';
+import { registerRequestLimits } from './http/limits.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerOidc } from './oidc/plugin.ts';
@@ -43,6 +46,9 @@ export const redactedPaths = [
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, core } = deps;
+  // Filled once the app exists: answers given outside any hook use them.
+  let securityHeaders: Record<string, string> = {};
+  let log: FastifyBaseLogger | undefined;
   const app = Fastify({
     logger: deps.logger ?? { level: config.LOG_LEVEL, redact: { paths: redactedPaths, censor: '[redacted]' } },
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -57,6 +63,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // A URL the router cannot decode (`%C0%AF`) or a path parameter over maxParamLength is
+    // answered before any hook runs: answer it here, with the security headers every response has.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const message = status === 414 ? 'A path segment is too long' : 'The URL is not valid';
+      return (reply as FastifyReply)
+        .headers(securityHeaders)
+        .code(status)
+        .send({ error: status === 414 ? 'URI Too Long' : 'Bad Request', message, statusCode: status });
+    },
+    clientErrorHandler: clientErrorHandler(
+      () => securityHeaders,
+      () => log,
+    ),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -74,11 +94,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (closing) reply.header('connection', 'close');
   });
 
-  await registerSecurityHeaders(app, {
+  log = app.log;
+  securityHeaders = await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
     },
   });
+  // After the headers hook, so refusals carry the security headers too.
+  registerRequestLimits(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES });
   await app.register(rateLimit, {
@@ -120,12 +143,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return reply.code(404).send({ error: 'Not Found', message: `Route ${req.method}:${req.url.split('?')[0]} not found`, statusCode: 404 });
   });
+  // Errors outside every surface (unrouted requests refused by a shared hook, operations routes):
+  // the same normalisation the surfaces use, so an AppError keeps its status instead of a 500.
   app.setErrorHandler((err, req, reply) => {
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply
-      .code(status >= 400 ? status : 500)
-      .send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', statusCode: status >= 400 ? status : 500 });
+    const problem = toProblem(err);
+    if (problem.status >= 500) req.log.error({ err: problem.cause ?? err }, 'request failed');
+    return reply.code(problem.status).send({
+      error: problem.status >= 500 ? 'Internal Server Error' : 'Bad Request',
+      message: problem.message,
+      statusCode: problem.status,
+    });
   });
 
   return app;

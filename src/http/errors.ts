@@ -76,6 +76,9 @@ export function toProblem(err: unknown, data?: unknown): Problem {
           : 'Bad request';
     return { status: 400, code: 'BAD_REQUEST', message, issues: [] };
   }
+  // Last resort for input the database refuses as data (PostgreSQL class 22: NUL in text, an
+  // integer out of range, text too long) that no earlier check caught: the client's fault, 400.
+  if (isDataException(err)) return { status: 400, code: 'BAD_REQUEST', message: 'Invalid value', issues: [], cause: err };
   if (isDatabaseDown(err))
     return { status: 503, code: 'UNAVAILABLE', message: 'Service unavailable', issues: [], retryAfter: 1, cause: err };
   return { status: 500, code: 'INTERNAL', message: 'Internal server error', issues: [], cause: err };
@@ -107,6 +110,11 @@ const unavailableCodes = new Set([
 /** node-postgres and pg-pool say it in words only: a closed, broken or never-made connection. */
 const unavailableMessage =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|terminating connection|Connection ended/i;
+
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && ['22001', '22003', '22021', '22P02', '22P05'].includes(code);
+}
 
 /** Connection-level database failures (PostgreSQL down or restarting): answer 503, not 500. */
 export function isDatabaseDown(err: unknown): boolean {

@@ -28,8 +28,11 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Reco
   return Object.fromEntries(Object.entries(helmeted).filter(([name]) => !(name in plain)));
 }
 
-/** Registers @fastify/helmet for per-route use and sets its global headers once per request, cheaply. */
-export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
+/**
+ * Registers @fastify/helmet for per-route use and sets its global headers once per request, cheaply.
+ * Returns the headers, for answers that no hook sees (Fastify's framework errors).
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<Record<string, string>> {
   const headers = await helmetHeaders(options);
   await app.register(helmet, { ...options, global: false });
   app.addHook('onRequest', (request, reply, done) => {
@@ -37,4 +40,5 @@ export async function registerSecurityHeaders(app: FastifyInstance, options: Fas
     if ((request.routeOptions.config as { helmet?: unknown } | undefined)?.helmet === undefined) reply.headers(headers);
     done();
   });
+  return headers;
 }

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
 import { type DbHandle, ping } from './db.ts';
+import { guardLookups } from './lookup-guard.ts';
 import type { DialectName } from './migrations/context.ts';
 import { apiKeysRepository } from './repositories/api-keys.repository.ts';
 import { groupsRepository } from './repositories/groups.repository.ts';
@@ -20,18 +21,18 @@ import type { Database } from './schema.ts';
 
 function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean): Store {
   return {
-    users: usersRepository(db, dialect),
-    apiKeys: apiKeysRepository(db, dialect),
-    organizations: organizationsRepository(db, dialect),
-    memberships: membershipsRepository(db),
-    invitations: invitationsRepository(db),
-    projects: projectsRepository(db),
-    groups: groupsRepository(db),
-    roles: rolesRepository(db),
+    users: guardLookups(usersRepository(db, dialect)),
+    apiKeys: guardLookups(apiKeysRepository(db, dialect)),
+    organizations: guardLookups(organizationsRepository(db, dialect)),
+    memberships: guardLookups(membershipsRepository(db)),
+    invitations: guardLookups(invitationsRepository(db)),
+    projects: guardLookups(projectsRepository(db)),
+    groups: guardLookups(groupsRepository(db)),
+    roles: guardLookups(rolesRepository(db)),
     idempotency: idempotencyRepository(db),
-    sessions: sessionsRepository(db),
-    oauthClients: oauthClientsRepository(db),
-    providerRecords: providerRecordsRepository(db),
+    sessions: guardLookups(sessionsRepository(db)),
+    oauthClients: guardLookups(oauthClientsRepository(db)),
+    providerRecords: guardLookups(providerRecordsRepository(db)),
     signingKeys: signingKeysRepository(db),
     async transaction(fn) {
       // Nested calls join the enclosing transaction.

@@ -2,7 +2,7 @@
  * A real app over a real database for route tests: `inject` requests, a bootstrap admin key,
  * and factories for users and keys. Close it in afterAll.
  */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { bootstrap } from '../../src/core/bootstrap.ts';
@@ -31,7 +31,12 @@ export interface TestApp {
 
 let counter = 0;
 
-export async function buildTestApp(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** the app's logger (default: none); the security suite routes pino into a buffer it scans */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildTestApp(dialect: TestDialect, env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -50,7 +55,7 @@ export async function buildTestApp(dialect: TestDialect, env: Record<string, str
     config,
     core: runtime.core,
     migrationsApplied: runtime.migrationsApplied,
-    logger: false,
+    logger: opts.logger ?? false,
     redis: runtime.redis,
   });
   await app.ready();

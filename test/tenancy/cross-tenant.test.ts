@@ -155,4 +155,13 @@ describe.each(dialects)('cross-tenant probes on %s', (dialect) => {
     await expect(t.core.apiKeys.create(memberA.actor, userB.user)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await t.core.apiKeys.list(userB.actor, userB.user)).find((k) => k.uuid === key.uuid)?.revokedAt).toBeNull();
   });
+
+  // Found by the hostile-request generator: PostgreSQL refused a NUL in the slug (500).
+  it('answers slugs no row can hold (NUL) exactly like missing ones', async () => {
+    const key = memberA.key;
+    const missing = await as(key, 'GET', '/orgs/no-such-org-anywhere');
+    for (const url of ['/orgs/nul%00byte', '/orgs/%00/invitations', '/orgs/%00/members']) {
+      expectLikeMissing(await as(key, 'GET', url), missing, url);
+    }
+  });
 });

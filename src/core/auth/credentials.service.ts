@@ -82,7 +82,9 @@ export function createCredentialsService({ store, clock, users, sessions, thrott
 
   /** Exactly one argon2 verify, whether or not the account exists or has a password. */
   async function passwordMatches(user: User | undefined, password: string): Promise<boolean> {
-    const stored = user ? await store.users.passwordHash(user.id) : null;
+    // The same query for an unknown account (id 0 matches no row): one fewer round trip was
+    // ~0.5 ms, below the 5 ms bound but plain to a rank test over 500 trials.
+    const stored = await store.users.passwordHash(user?.id ?? 0);
     // Longer than any password we accept: still one verify, so the answer time says nothing.
     const ok = await verifyPassword(stored, password.length > passwordBounds.max ? '' : password);
     if (ok && user && stored && needsRehash(stored)) {

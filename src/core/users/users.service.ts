@@ -10,6 +10,7 @@ import { newUserRef, newUuid, randomBase62 } from '../ids.ts';
 import { type Action, authorize, userListVisibility, userListVisibilityIn } from '../policy/policy.ts';
 import type { Visibility } from '../policy/visibility.ts';
 import type { Store } from '../ports.ts';
+import { isStorableText } from '../query/bounds.ts';
 import type { ListRequest, ListResult } from '../query/model.ts';
 import type { OrgContext } from '../tenancy/types.ts';
 import type { CreateUserInput, User, UserInput, UserRecord, UserRecordPatch } from './users.types.ts';
@@ -172,10 +173,12 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
 
     /** Lookup without a policy check, for callers that decide visibility themselves through policy. */
     findById: (id: number) => store.users.findById(id),
-    findByUuid: (uuid: string) => store.users.findByUuid(uuid),
-    findByRef: (ref: string) => store.users.findByRef(ref),
-    findByUsername: (username: string) => store.users.findByUsername(username),
-    findByEmail: (email: string) => store.users.findByEmail(email.trim().toLowerCase()),
+    // Lookups by caller-supplied text: a NUL or a lone surrogate can match no stored user, and
+    // PostgreSQL refuses such text outright (a 500), so the answer is "nobody" without asking.
+    findByUuid: async (uuid: string) => (isStorableText(uuid) ? store.users.findByUuid(uuid) : undefined),
+    findByRef: async (ref: string) => (isStorableText(ref) ? store.users.findByRef(ref) : undefined),
+    findByUsername: async (username: string) => (isStorableText(username) ? store.users.findByUsername(username) : undefined),
+    findByEmail: async (email: string) => (isStorableText(email) ? store.users.findByEmail(email.trim().toLowerCase()) : undefined),
 
     /**
      * Partial update: only the fields present change. With `expectedVersion` (the native API's

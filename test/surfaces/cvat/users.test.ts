@@ -138,4 +138,24 @@ describe.each(dialects)('CVAT users: auth, self, get, delete on %s', (dialect) =
       expect((await t.inject({ method: 'DELETE', url: `/api/users/${b.user.id}`, headers: token(t.adminKey) })).statusCode).toBe(404);
     });
   });
+
+  // Found by the hostile-request generator: an id beyond PostgreSQL's int4 was a 500.
+  it('answers ids beyond int4 like any missing id', async () => {
+    for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
+      const big = await t.inject({
+        method,
+        url: '/api/users/2147483648',
+        headers: token(t.adminKey),
+        ...(method === 'PATCH' ? { payload: { first_name: 'x' } } : {}),
+      });
+      const missing = await t.inject({
+        method,
+        url: '/api/users/99999999',
+        headers: token(t.adminKey),
+        ...(method === 'PATCH' ? { payload: { first_name: 'x' } } : {}),
+      });
+      expect(big.statusCode, method).toBe(missing.statusCode);
+      expect(big.body, method).toBe(missing.body);
+    }
+  });
 });

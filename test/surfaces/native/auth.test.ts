@@ -61,6 +61,16 @@ describe.each(dialects)('native /v1/auth on %s', (dialect) => {
     expect(get.statusCode).toBe(405);
   });
 
+  // Found by the hostile-request generator: PostgreSQL refuses text with NUL, which was a 500.
+  it('answers a login whose name holds NUL or a lone surrogate like any unknown login (401)', async () => {
+    const unknown = await login({ username: `nobody${Date.now()}`, password: 'not the right one' });
+    for (const name of ['nul\u0000byte', 'a\ud800b', 'x@exam\u0000ple.com']) {
+      const r = await login({ username: name, password: 'not the right one' });
+      expect(r.statusCode, JSON.stringify(name)).toBe(401);
+      expect(withoutRequestId(r.json())).toEqual(withoutRequestId(unknown.json()));
+    }
+  });
+
   it('authenticates with the cookie (browsers) and the token as Bearer (scripts)', async () => {
     const { user } = await newUser();
     const r = await login({ email: user.email, password: PASSWORD });

@@ -18,6 +18,21 @@ describe.each(dialects)('ZenML user administration on %s', (dialect) => {
     t.inject({ method: 'PATCH', url: `/users/${id}`, headers, payload: payload as object });
   const login = (username: string, password: string) => t.inject({ method: 'POST', url: '/auth/login', ...form({ username, password }) });
 
+  // Found by the hostile-request generator: the 422 echoed the body's `input`, and serialising a
+  // 10,000-deep object overflowed the stack (500). Bodies deeper than 32 levels are refused first.
+  it('answers a deeply nested body with a 422, not a 500', async () => {
+    const { user } = await t.newUser();
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const r = await t.inject({
+      method: 'PATCH',
+      url: `/users/${user.uuid}`,
+      headers: { ...admin(), 'content-type': 'application/json' },
+      payload: deep,
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().detail[0].msg).toMatch(/nested too deeply/);
+  });
+
   it('the first account created through the API becomes a superuser (ZenML Pro rule)', async () => {
     const fresh = await buildTestApp(dialect);
     try {
