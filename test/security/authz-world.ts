@@ -29,7 +29,10 @@ export type TargetKind =
   | 'userKey'
   | 'session'
   | 'invitation'
-  | 'group';
+  | 'group'
+  | 'serviceAccount'
+  | 'serviceAccountKey'
+  | 'oauthClient';
 
 export const ownershipsOf: Record<TargetKind, Ownership[]> = {
   none: [],
@@ -46,6 +49,9 @@ export const ownershipsOf: Record<TargetKind, Ownership[]> = {
   session: ['own', 'other', 'missing'],
   invitation: ['own', 'other', 'missing'],
   group: ['own', 'missing'],
+  serviceAccount: ['own', 'other', 'missing'],
+  serviceAccountKey: ['own', 'other', 'missing'],
+  oauthClient: ['own', 'other', 'missing'],
 };
 
 export interface AuthzWorld {
@@ -204,6 +210,22 @@ export async function cellParams(
       if (own === 'missing') return { id: String(MISSING_ID) };
       return { id: String((await t.core.groups.ensure(unique('grp'))).id) };
     }
+    // Service accounts and OAuth clients: `own` is organization A's, `other` organization B's.
+    case 'serviceAccount':
+    case 'serviceAccountKey':
+    case 'oauthClient': {
+      if (own === 'missing') return { id: randomUUID(), key_id: randomUUID() };
+      const org = own === 'other' ? w.orgB : w.orgA;
+      const owner = own === 'other' ? w.ownerB.actor : await ownerActorOf(t, w.orgA);
+      if (target === 'oauthClient') {
+        const { client } = await t.core.oauthClients.createApp(owner, org, { name: 'cell', redirectUris: ['https://app.example/cb'] });
+        return { id: client.uuid };
+      }
+      const account = await t.core.serviceAccounts.create(owner, org, { username: unique('sa') });
+      if (target === 'serviceAccount') return { id: account.uuid };
+      const { key } = await t.core.serviceAccounts.createKey(owner, account.uuid, { name: 'cell' });
+      return { id: account.uuid, key_id: key.uuid };
+    }
   }
 }
 
@@ -215,7 +237,7 @@ async function ownerActorOf(t: TestApp, org: Organization) {
   return actorFor(t, secret);
 }
 
-/** Fills a body template: `$unique` → a fresh name, `$email` → a fresh address, `$freshUserId` → a new user's id, `$freshMemberA` → a new member of A. */
+/** Fills a body template: `$orgA` → organization A's slug, `$unique` → a fresh name, `$email` → a fresh address, `$freshUserId` → a new user's id, `$freshMemberA` → a new member of A. */
 export async function fillBody(t: TestApp, w: AuthzWorld, body: unknown): Promise<unknown> {
   if (typeof body === 'string') {
     if (body === '$freshUserId') return (await freshUser(t)).id;
@@ -229,7 +251,11 @@ export async function fillBody(t: TestApp, w: AuthzWorld, body: unknown): Promis
         return 'rsi_nothing';
       }
     }
-    return body.replace(/\$unique/g, () => unique('u')).replace(/\$email/g, () => `${unique('e')}@example.com`);
+    if (body === '$orgA') return w.orgA.slug;
+    return body
+      .replace(/\$orgA/g, w.orgA.slug)
+      .replace(/\$unique/g, () => unique('u'))
+      .replace(/\$email/g, () => `${unique('e')}@example.com`);
   }
   if (Array.isArray(body)) return Promise.all(body.map((b) => fillBody(t, w, b)));
   if (body && typeof body === 'object') {
