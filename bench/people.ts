@@ -4,6 +4,7 @@
  * up), a few inactive accounts, some with a company and job title. Deterministic: the same seed
  * gives the same people, so two runs query the same data.
  */
+import { prng } from '../src/storage/prng.ts';
 
 // biome-ignore format: long word lists read better packed
 export const firstNames = [
@@ -58,18 +59,6 @@ export const emailDomains = ['example.com', 'example.org', 'mail.example.net', '
 const companies = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries', 'Wayne Enterprises', 'Wonka', 'Tyrell'];
 const jobTitles = ['Engineer', 'Designer', 'Product Manager', 'Data Scientist', 'Analyst', 'Support', 'Sales', 'QA Engineer'];
 const timezones = ['UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata'];
-
-/** A small, fast, seedable PRNG (mulberry32): reproducible data without crypto cost per row. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Person {
   username: string;

@@ -1,8 +1,8 @@
 /** Child processes of the bench: spawn (optionally pinned to a core), wait until ready, sample RSS, stop. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { freePort } from '../test/helpers/server.ts';
 
 export interface Pinning {
   pinned: boolean;
@@ -26,16 +26,6 @@ export function pinCores(wanted: boolean): Pinning {
     return { pinned: false, reason: 'taskset not available' };
   }
   return { pinned: true, serverCpu: cpus - 1, loadCpu: 0 };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 export interface Started {

@@ -14,8 +14,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateApiKeySecret } from '../src/core/auth/api-keys.service.ts';
 import { hashPassword } from '../src/core/auth/passwords.ts';
 import { sha256Hex } from '../src/core/ids.ts';
+import { prng } from '../src/storage/prng.ts';
 import type { BulkWriter, Row } from './bulk-writer.ts';
-import { person, prng } from './people.ts';
+import { person } from './people.ts';
 
 export interface BenchSeedOptions {
   /** users to add besides the bootstrap admin */

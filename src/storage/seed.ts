@@ -13,6 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { DbHandle } from './db.ts';
+import { prng } from './prng.ts';
 import type { Database } from './schema.ts';
 
 export interface SeedOptions {
@@ -73,18 +74,6 @@ const ORG_WORDS = (
   'zenith apex harbor summit prairie aurora comet nebula quartz cobalt indigo saffron'
 ).split(' ');
 const ORG_ROLES = ['maintainer', 'supervisor', 'worker', 'worker', 'worker'];
-
-/** mulberry32: a tiny deterministic PRNG, enough for plausible data */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

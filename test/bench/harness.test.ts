@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BenchArgsError, parseBenchArgs } from '../../bench/args.ts';
 import { nthRequest, skipReason } from '../../bench/load.ts';
-import { person, prng } from '../../bench/people.ts';
+import { person } from '../../bench/people.ts';
 import { renderBar } from '../../bench/progress.ts';
 import {
   evaluateTargets,
@@ -15,6 +15,7 @@ import {
 } from '../../bench/report.ts';
 import { scenarios, spreadId, targets } from '../../bench/scenarios.ts';
 import { defaultSeedOptions } from '../../bench/seed.ts';
+import { prng } from '../../src/storage/prng.ts';
 
 const ok = (id: string, rps: number, extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
   id,

@@ -5,6 +5,8 @@
  * the seeded world so that requests also reach the code behind validation. Deterministic for a
  * seed (mulberry32), so a failing request can be replayed from its index.
  */
+
+import { prng } from '../../src/storage/prng.ts';
 import {
   hostileHeaderValues,
   hostileJsonLogic,
@@ -87,18 +89,6 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
     }
   }
   return ops;
-}
-
-/** mulberry32: tiny, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Percent-encodes any string, lone surrogates included (encodeURIComponent throws on them). */
