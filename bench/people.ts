@@ -4,7 +4,6 @@
  * up), a few inactive accounts, some with a company and job title. Deterministic: the same seed
  * gives the same people, so two runs query the same data.
  */
-import { prng } from '../src/storage/prng.ts';
 
 // biome-ignore format: long word lists read better packed
 export const firstNames = [

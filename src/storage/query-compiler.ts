@@ -107,6 +107,12 @@ export interface FilterOptions {
    * then reading every match and sorting them costs far more than walking to the page.
    */
   walk?: boolean;
+  /**
+   * SQLite only: `users_fts` is the driving table of the query (joined to users, read in rowid
+   * order), so a search it answers is its MATCH instead of an `id in (…)` subquery. The
+   * repository sets it only for conjunctions with one such search (sqlite-list-plan.ts).
+   */
+  ftsJoined?: boolean;
 }
 
 class FilterCompiler {
@@ -229,7 +235,9 @@ class FilterCompiler {
     const scanned = terms.filter((t) => !indexed.includes(t));
     const parts: Bool[] = [];
     const match = this.dialect === 'sqlite' ? ftsMatch(terms, fields) : undefined;
-    if (match !== undefined) {
+    if (match !== undefined && this.opts.ftsJoined) {
+      parts.push(cond`users_fts match ${match}`);
+    } else if (match !== undefined) {
       const id = this.opts.walk ? sql`+${sql.ref('users.id')}` : sql.ref('users.id');
       parts.push(cond`${id} in (select rowid from users_fts where users_fts match ${match})`);
     } else {

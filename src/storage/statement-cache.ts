@@ -9,6 +9,10 @@
  * Kysely `stream()`), it is `busy`, and that caller gets a fresh, uncached statement instead.
  * Statements re-prepare themselves after a schema change (sqlite3_prepare_v2), so a cached one
  * never goes stale across migrations.
+ *
+ * It also counts the statements that may write (`!readonly`: INSERT, UPDATE, DELETE, DDL, with
+ * or without RETURNING). Kysely prepares once per execution, so the count moves with every write
+ * this process makes, which is what lets exact list totals be remembered (count-cache.ts).
  */
 import type SqliteDatabase from 'better-sqlite3';
 
@@ -22,24 +26,31 @@ export interface CachingDatabase {
   close(): void;
   /** statements currently cached (for tests) */
   readonly cached: number;
+  /** statements that may write, prepared (and so run) so far */
+  readonly writes: number;
 }
 
 export function cachingDatabase(db: SqliteDatabase.Database, size = STATEMENT_CACHE_SIZE): CachingDatabase {
   const cache = new Map<string, Statement>();
+  let writes = 0;
+  const counted = (stmt: Statement) => {
+    if (!stmt.readonly) writes++;
+    return stmt;
+  };
   return {
     prepare(sql) {
       const hit = cache.get(sql);
       if (hit) {
-        if (hit.busy) return db.prepare(sql);
+        if (hit.busy) return counted(db.prepare(sql));
         // re-insert: Map keeps insertion order, so the first key is the least recently used
         cache.delete(sql);
         cache.set(sql, hit);
-        return hit;
+        return counted(hit);
       }
       const stmt = db.prepare(sql);
       cache.set(sql, stmt);
       if (cache.size > size) cache.delete(cache.keys().next().value as string);
-      return stmt;
+      return counted(stmt);
     },
     close() {
       cache.clear();
@@ -47,6 +58,9 @@ export function cachingDatabase(db: SqliteDatabase.Database, size = STATEMENT_CA
     },
     get cached() {
       return cache.size;
+    },
+    get writes() {
+      return writes;
     },
   };
 }

@@ -1,6 +1,8 @@
 /** The Store port of core, implemented over one Kysely instance (or one transaction). */
 import type { Kysely } from 'kysely';
+import { nowAndThen } from '../core/now-and-then.ts';
 import type { Store } from '../core/ports.ts';
+import { type CountCache, countCache, uncachedCount } from './count-cache.ts';
 import { type DbHandle, ping } from './db.ts';
 import { guardLookups } from './lookup-guard.ts';
 import type { DialectName } from './migrations/context.ts';
@@ -16,12 +18,16 @@ import { providerRecordsRepository } from './repositories/provider-records.repos
 import { rolesRepository } from './repositories/roles.repository.ts';
 import { sessionsRepository } from './repositories/sessions.repository.ts';
 import { signingKeysRepository } from './repositories/signing-keys.repository.ts';
-import { usersRepository } from './repositories/users.repository.ts';
+import { type UsersRepositoryOptions, usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
+import { mergeSearchIndex } from './search-index-upkeep.ts';
 
-function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean): Store {
+/** How often the SQLite search index is merged (search-index-upkeep.ts); the first list starts a pass. */
+const SEARCH_INDEX_UPKEEP_MS = 10 * 60_000;
+
+function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean, lists: UsersRepositoryOptions): Store {
   return {
-    users: guardLookups(usersRepository(db, dialect)),
+    users: guardLookups(usersRepository(db, dialect, lists)),
     apiKeys: guardLookups(apiKeysRepository(db, dialect)),
     organizations: guardLookups(organizationsRepository(db, dialect)),
     memberships: guardLookups(membershipsRepository(db)),
@@ -37,12 +43,15 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
     async transaction(fn) {
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(storeOver(trx, dialect, true)));
+      // A transaction sees its own uncommitted writes: its totals are never remembered.
+      return db.transaction().execute((trx) => fn(storeOver(trx, dialect, true, { totals: uncachedCount })));
     },
     ping: () => ping(db),
   };
 }
 
 export function createStore(handle: DbHandle): Store {
-  return storeOver(handle.db, handle.dialect, false);
+  const totals: CountCache = handle.changeMark ? countCache(handle.changeMark) : uncachedCount;
+  const upkeep = handle.dialect === 'sqlite' ? nowAndThen(SEARCH_INDEX_UPKEEP_MS, () => mergeSearchIndex(handle.db)) : undefined;
+  return storeOver(handle.db, handle.dialect, false, { totals, ...(upkeep ? { upkeep } : {}) });
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilterNode, ListRequest, SortKey } from '../../src/core/query/model.ts';
 import { usersRepository } from '../../src/storage/repositories/users.repository.ts';
 import { seedDatabase } from '../../src/storage/seed.ts';
+import { drivingMatch } from '../../src/storage/sqlite-list-plan.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { openQueryDb, type QueryDb } from './helpers.ts';
 
@@ -95,4 +96,47 @@ describe.each(dialects)('list plans on %s', (dialect) => {
       }
     });
   }
+
+  it('id-ordered search pages (on SQLite driven by the FTS table in rowid order) equal a plain LIKE scan', async () => {
+    const like = `%${term.toLowerCase()}%`;
+    const activeTest: Record<string, string> = {
+      search: '',
+      'search and active': 'is_active = 1 and',
+      'search and inactive': 'is_active <> 1 and',
+    };
+    for (const [name, filter] of filters().slice(0, 3)) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const expected = (
+          await sql<{ id: number }>`select id from users where ${sql.raw(activeTest[name] as string)}
+            (lower(username) like ${like} or lower(first_name) like ${like} or lower(last_name) like ${like})
+            order by id ${sql.raw(direction)}`.execute(db.handle.db)
+        ).rows.map((r) => Number(r.id));
+        expect(expected.length).toBeGreaterThan(3);
+        const sort: SortKey[] = [{ field: 'id', direction }];
+        const paged = await walkAll(db.repo, filter, sort);
+        expect(paged.ids, `${name} ${direction}`).toEqual(expected);
+        expect(paged.total).toBe(expected.length);
+        const r = await db.repo.list({ filter, sort, page: { kind: 'offset', offset: 3, limit: 4 }, withTotal: false }, { kind: 'all' });
+        expect(r.items.map((u) => u.id)).toEqual(expected.slice(3, 7));
+      }
+    }
+  });
+});
+
+describe('drivingMatch', () => {
+  const search: FilterNode = { kind: 'search', terms: ['mar'], fields: ['username', 'lastName'] };
+  const active: FilterNode = { kind: 'cmp', field: 'isActive', op: '==', value: true };
+  const byId = [{ field: 'id' }];
+  it('applies to an id-ordered conjunction with one indexed search', () => {
+    expect(drivingMatch(search, byId)).toBe('{username last_name} : "mar"');
+    expect(drivingMatch({ kind: 'and', children: [active, search] }, byId)).toBe('{username last_name} : "mar"');
+  });
+  it('leaves every other shape to the usual plans', () => {
+    expect(drivingMatch(search, [{ field: 'lastName' }, { field: 'id' }])).toBeUndefined();
+    expect(drivingMatch({ kind: 'or', children: [active, search] }, byId)).toBeUndefined();
+    expect(drivingMatch({ kind: 'and', children: [search, { ...search, terms: ['ria'] }] }, byId)).toBeUndefined();
+    expect(drivingMatch({ kind: 'not', child: search } as FilterNode, byId)).toBeUndefined();
+    expect(drivingMatch({ kind: 'search', terms: ['ma'], fields: ['username'] }, byId)).toBeUndefined();
+    expect(drivingMatch(active, byId)).toBeUndefined();
+  });
 });

@@ -4,6 +4,7 @@ import type { Visibility } from '../../core/policy/visibility.ts';
 import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult, SortKey } from '../../core/query/model.ts';
 import type { User } from '../../core/users/users.types.ts';
+import { type CountCache, uncachedCount } from '../count-cache.ts';
 import { patchToRow, recordToRow, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
 import { precompiled } from '../precompiled.ts';
@@ -19,7 +20,7 @@ import {
   orderItems,
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
-import { broadSearchProbe, countIndex, pureSearchMatch, searchMatches } from '../sqlite-list-plan.ts';
+import { broadSearchProbe, countIndex, drivingMatch, pureSearchMatch, searchMatches } from '../sqlite-list-plan.ts';
 import { mapUniqueViolation, preconditionFailed } from '../unique-violation.ts';
 import { orgMembersJoin } from '../visibility-plan.ts';
 
@@ -35,6 +36,10 @@ interface Narrowable {
 export interface UsersRepositoryOptions {
   /** FTS matches from which a search term counts as broad on SQLite (tests lower it to reach the walking plan) */
   broadMatches?: number;
+  /** where list totals may be remembered (count-cache.ts); default: always counted */
+  totals?: CountCache;
+  /** called with the time at every list (the store merges the SQLite search index now and then) */
+  upkeep?: (nowMs: number) => void;
 }
 
 export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts: UsersRepositoryOptions = {}): UsersRepository {
@@ -47,6 +52,12 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
   // The most frequent point read (user by id: admin reads, patches, memberships), compiled once.
   const byId = precompiled(db, () => base().where('id', '=', 0));
   const isBroad = dialect === 'sqlite' ? broadSearchProbe(db, opts.broadMatches) : undefined;
+  const totals = opts.totals ?? uncachedCount;
+  /** Runs a compiled count, or answers it from `totals` while the database is unchanged. */
+  async function total(query: CompiledQuery<{ n: number }>): Promise<number> {
+    const key = `${query.sql}\u0000${JSON.stringify(query.parameters)}`;
+    return totals(key, async () => Number((await db.executeQuery(query)).rows[0]?.n ?? 0));
+  }
   /** SQLite: walk the sort index (see sqlite-list-plan.ts) when every indexed search term is broad. */
   async function walkSortIndex(request: ListRequest, keys: SortKey[]): Promise<boolean> {
     const page = request.page;
@@ -63,24 +74,20 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
    * filter allows it (sqlite-list-plan.ts), the same number either way.
    */
   async function countFiltered(
-    count: { compile(): CompiledQuery<{ n: number }>; executeTakeFirstOrThrow(): Promise<{ n: number }> },
+    count: { compile(): CompiledQuery<{ n: number }> },
     request: ListRequest,
     visibility: Visibility,
-  ): Promise<{ n: number }> {
-    if (dialect !== 'sqlite') return count.executeTakeFirstOrThrow();
+  ): Promise<number> {
+    if (dialect !== 'sqlite') return total(count.compile());
     const pure = visibility.kind === 'all' ? pureSearchMatch(request.filter) : undefined;
-    if (pure !== undefined) {
-      const r = await sql<{ n: number }>`select count(*) as n from users_fts where users_fts match ${pure}`.execute(db);
-      return r.rows[0] ?? { n: 0 };
-    }
+    if (pure !== undefined) return total(sql<{ n: number }>`select count(*) as n from users_fts where users_fts match ${pure}`.compile(db));
     const index = countIndex(request.filter);
     const compiled = count.compile();
     // Kysely has no INDEXED BY: it goes right after the outer table name of the compiled count.
     const head = 'select count(*) as "n" from "users" where ';
-    if (index === undefined || !compiled.sql.startsWith(head)) return count.executeTakeFirstOrThrow();
+    if (index === undefined || !compiled.sql.startsWith(head)) return total(compiled);
     const text = `select count(*) as "n" from "users" indexed by "${index}" where ${compiled.sql.slice(head.length)}`;
-    const r = await db.executeQuery<{ n: number }>(CompiledQuery.raw(text, [...compiled.parameters]));
-    return r.rows[0] ?? { n: 0 };
+    return total(CompiledQuery.raw(text, [...compiled.parameters]));
   }
 
   return {
@@ -152,6 +159,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
      * is a separate count, run only when asked for.
      */
     async list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>> {
+      opts.upkeep?.(Date.now());
       const keys = fullSort(request.sort);
       const filter = request.filter;
       const page = request.page;
@@ -183,6 +191,23 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
         );
         if (after) m = m.where('memberships.user_id', dir === 'asc' ? '>' : '<', after[0] as number);
         q = m.orderBy('memberships.user_id', dir) as unknown as typeof filtered;
+      } else if (!walk && dialect === 'sqlite' && drivingMatch(filter, keys) !== undefined) {
+        // Search sorted by id: the FTS table drives, in rowid order (sqlite-list-plan.ts).
+        const dir = (keys[0] as SortKey).direction;
+        let d = withFilter(
+          db
+            .selectFrom(sql`users_fts`.as('users_fts'))
+            .crossJoin('users')
+            .whereRef('users.id', '=', sql<number>`users_fts.rowid` as never)
+            .selectAll('users'),
+          visibility,
+          { ftsJoined: true },
+        );
+        // The keyset twice: on users for its meaning, on the rowid so the FTS scan starts there.
+        if (after) d = d.where(sql<boolean>`users_fts.rowid ${sql.raw(dir === 'asc' ? '>' : '<')} ${after[0] as number}`);
+        q = (after ? d.where((eb) => compileKeyset(eb as never, keys, after, dialect)) : d).orderBy(
+          sql`users_fts.rowid ${sql.raw(dir)}`,
+        ) as unknown as typeof filtered;
       } else {
         const source = walk ? withFilter(base(), visibility, { walk: true }) : filtered;
         q = after ? source.where((eb) => compileKeyset(eb, keys, after, dialect)) : source;
@@ -194,28 +219,29 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
       const rows = await q.execute();
       const hasMore = limit !== undefined && rows.length > limit;
       const pageRows = hasMore ? rows.slice(0, limit) : rows;
-      let total: number | undefined;
+      let count: number | undefined;
       if (request.withTotal) {
         // Every membership row has its user (foreign key, cascade), so with nothing else to test
         // the members are counted in the memberships index alone.
-        const r =
+        count =
           join && !filter && join.rest.kind === 'all'
-            ? await db
-                .selectFrom('memberships')
-                .select((eb) => eb.fn.countAll<number>().as('n'))
-                .where('org_id', '=', join.orgId)
-                .executeTakeFirstOrThrow()
+            ? await total(
+                db
+                  .selectFrom('memberships')
+                  .select((eb) => eb.fn.countAll<number>().as('n'))
+                  .where('org_id', '=', join.orgId)
+                  .compile(),
+              )
             : await countFiltered(
                 filtered.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')),
                 request,
                 visibility,
               );
-        total = Number(r.n);
       }
       const last = pageRows[pageRows.length - 1];
       return {
         items: pageRows.map(rowToUser),
-        total,
+        total: count,
         hasMore,
         nextCursor:
           page.kind === 'cursor' && hasMore && last ? encodeCursor(keys, cursorValues(last as Record<string, unknown>, keys)) : null,

@@ -72,12 +72,17 @@ describe.each(dialects)('testmo statement count on %s', (dialect) => {
     expect(large).toEqual(small);
     expect(second).toEqual(small);
     // the credential lookup (one join on PostgreSQL, two point reads on SQLite: see
-    // api-keys.repository.ts) + page + count + groups + roles + referenced users
+    // api-keys.repository.ts) + page + count + groups + roles + referenced users; on SQLite the
+    // total is remembered until the next write (count-cache.ts), so after the warm-up it costs none
     const auth = dialect === 'postgres' ? 1 : 2;
-    expect(small).toEqual(Array(auth + 5).fill('SelectQueryNode'));
+    const count = dialect === 'postgres' ? 1 : 0;
+    expect(small).toEqual(Array(auth + 4 + count).fill('SelectQueryNode'));
+    // a write: the next page counts again
+    await t.newUser();
+    expect(await statementsFor(`/api/v1/users?per_page=15&${expands}`)).toHaveLength(auth + 5);
     // a single user: credential, the user, groups, roles, users
     expect(await statementsFor(`/api/v1/users/${t.admin.id + 5}?${expands}`)).toHaveLength(auth + 4);
     // without expands=users the users query is not sent
-    expect(await statementsFor('/api/v1/users?per_page=100&expands=groups,roles')).toHaveLength(auth + 4);
+    expect(await statementsFor('/api/v1/users?per_page=100&expands=groups,roles')).toHaveLength(auth + 3 + count);
   });
 });

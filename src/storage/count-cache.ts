@@ -1,0 +1,39 @@
+/**
+ * Exact list totals, remembered until the database changes. A total at a million users is the
+ * expensive half of a list page (every match is visited: 6–10 ms for a broad search on SQLite,
+ * where a page of it costs under 1 ms), and clients ask for the same one again and again: every
+ * page of one list (CVAT's and Testmo's envelopes always carry it), a UI refreshing a filter.
+ *
+ * A remembered total is only ever the current one: it is keyed by the count's SQL and
+ * parameters and stamped with the database's change mark (db.ts: this process's write
+ * statements and SQLite's data_version for other processes), and a total is kept only when the
+ * mark did not move while it was being counted. Any write, to any table, forgets every total.
+ * PostgreSQL has no such mark (other instances write unseen), so there it is always counted.
+ */
+
+/** Distinct totals kept (least recently used goes first). */
+export const COUNT_CACHE_SIZE = 256;
+
+export type CountCache = (key: string, count: () => Promise<number>) => Promise<number>;
+
+export function countCache(changeMark: () => string, size = COUNT_CACHE_SIZE): CountCache {
+  const entries = new Map<string, { mark: string; n: number }>();
+  return async (key, count) => {
+    const mark = changeMark();
+    const hit = entries.get(key);
+    entries.delete(key);
+    if (hit?.mark === mark) {
+      entries.set(key, hit);
+      return hit.n;
+    }
+    const n = await count();
+    if (changeMark() === mark) {
+      entries.set(key, { mark, n });
+      if (entries.size > size) entries.delete(entries.keys().next().value as string);
+    }
+    return n;
+  };
+}
+
+/** No memory: every total is counted (PostgreSQL, transactions). */
+export const uncachedCount: CountCache = (_key, count) => count();
