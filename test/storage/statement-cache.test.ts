@@ -2,6 +2,9 @@
  * The SQLite statement cache (src/storage/statement-cache.ts): statements are prepared once per
  * SQL text, bounded, and a statement still being iterated is never handed out twice.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -66,5 +69,56 @@ describe('statement cache', () => {
     expect((await sql<{ n: number }>`select count(*) as n from t`.execute(kysely)).rows[0]?.n).toBe(4);
     expect(await kysely.selectFrom('t').selectAll().where('a', '=', 4).execute()).toEqual([{ a: 4, b: 'x' }]);
     await kysely.destroy();
+  });
+
+  it('builds the same rows as better-sqlite3 itself: names, order, types, nulls, duplicates, no rows', () => {
+    const raw = memory();
+    raw.exec(
+      "create table w (id integer primary key, name text, score real, blob blob, gone text); insert into w values (1, 'a', 1.5, x'00ff', null), (2, 'b', -2, null, 'x')",
+    );
+    const db = cachingDatabase(raw);
+    for (const text of [
+      'select * from w order by id',
+      'select id, name as id from w order by 1', // a duplicate name: the last one wins, as in better-sqlite3
+      'select * from w where id > 5',
+      'select count(*) as n, max(score) from w',
+    ]) {
+      expect(db.prepare(text).all(), text).toEqual(raw.prepare(text).all());
+      expect(db.prepare(text).get(), text).toEqual(raw.prepare(text).get());
+      expect([...db.prepare(text).iterate()], text).toEqual([...raw.prepare(text).iterate()]);
+    }
+    const viaCache = db.prepare('select * from w where id = ?').all([2]);
+    expect(viaCache).toEqual([{ id: 2, name: 'b', score: -2, blob: null, gone: 'x' }]);
+    expect(Object.getPrototypeOf(viaCache[0])).toBe(Object.prototype);
+    db.close();
+  });
+
+  it('keeps better-sqlite3 objects for a column named __proto__', () => {
+    const db = cachingDatabase(memory());
+    const rows = db.prepare('select a as "__proto__" from t order by a').all() as Record<string, unknown>[];
+    expect(rows).toHaveLength(3);
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+    db.close();
+  });
+
+  it('rows follow a schema change: its own DDL empties the cache, another connection’s shows in the row width', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-stmt-'));
+    try {
+      const file = join(dir, 'db.sqlite');
+      const raw = new SqliteDatabase(file);
+      raw.exec('create table t (a integer); insert into t values (1)');
+      const db = cachingDatabase(raw);
+      expect(db.prepare('select * from t').all()).toEqual([{ a: 1 }]);
+      db.prepare('alter table t add column b text').run();
+      expect(db.cached).toBe(0);
+      expect(db.prepare('select * from t').all()).toEqual([{ a: 1, b: null }]);
+      const other = new SqliteDatabase(file);
+      other.exec("alter table t add column c text default 'z'");
+      other.close();
+      expect(db.prepare('select * from t').all()).toEqual([{ a: 1, b: null, c: 'z' }]);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
