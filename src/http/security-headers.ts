@@ -5,9 +5,9 @@
  * every response, so they are computed once here, by asking @fastify/helmet itself on a
  * throwaway instance, and set by one synchronous hook.
  *
- * @fastify/helmet stays registered with `global: false`, so `reply.helmet()` and per-route
- * `helmet: {…}` options keep working: a route with its own helmet options gets helmet's answer
- * instead of these precomputed headers.
+ * @fastify/helmet itself is not registered on the app: no route sets its own helmet options, and
+ * the plugin's two onRequest hooks (one of them async, decorating every reply with `helmet()`)
+ * cost on every request for a feature nothing used. A route that needs other headers sets them.
  */
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -29,15 +29,13 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Reco
 }
 
 /**
- * Registers @fastify/helmet for per-route use and sets its global headers once per request, cheaply.
- * Returns the headers, for answers that no hook sees (Fastify's framework errors).
+ * Sets helmet's global headers on every response with one synchronous hook. Returns the headers,
+ * for answers that no hook sees (Fastify's framework errors).
  */
 export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<Record<string, string>> {
   const headers = await helmetHeaders(options);
-  await app.register(helmet, { ...options, global: false });
-  app.addHook('onRequest', (request, reply, done) => {
-    // Routes with their own helmet options are answered by the plugin.
-    if ((request.routeOptions.config as { helmet?: unknown } | undefined)?.helmet === undefined) reply.headers(headers);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
     done();
   });
   return headers;

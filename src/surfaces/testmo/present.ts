@@ -15,9 +15,14 @@ export const TYPE_USER = 1;
  */
 export const NOTIFICATIONS_DEFAULT = 1;
 
+/** What Roster's clock writes (`Date#toISOString`): already the answer. */
+const canonicalIso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** ISO 8601 UTC with `Z`, whatever precision storage kept. */
 function isoUtc(value: string | null): string | null {
   if (value === null) return null;
+  // A test instead of parse-and-format for the common case: two timestamps per user, 100 users a page.
+  if (canonicalIso.test(value)) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
