@@ -37,7 +37,9 @@ export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): A
       .selectAll('users')
       .select(keyColumns.map((c) => `api_keys.${c} as k_${c}` as const))
       .select('groups.name as g_name')
-      .where('api_keys.secret_hash', '=', ''),
+      .where('api_keys.secret_hash', '=', '')
+      // group names in id order, as groups.namesOfUser gives them
+      .orderBy('groups.id'),
   );
   const keyByHash = precompiled(db, (d) => d.selectFrom('api_keys').select(keyColumns).where('secret_hash', '=', ''));
   const ownerWithGroups = precompiled(db, (d) =>
@@ -45,7 +47,7 @@ export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): A
       .selectFrom('users')
       .selectAll('users')
       .select(
-        sql<string>`(select json_group_array(g.name) from user_groups ug join groups g on g.id = ug.group_id where ug.user_id = users.id)`.as(
+        sql<string>`(select json_group_array(g.name order by g.id) from user_groups ug join groups g on g.id = ug.group_id where ug.user_id = users.id)`.as(
           'g_names',
         ),
       )

@@ -26,10 +26,11 @@ const authenticated: FastifyPluginAsync<SurfaceOptions> = async (app, opts) => {
     }),
   );
   // DRF's SessionAuthentication: a browser's state-changing request also proves it read the CSRF cookie.
-  app.addHook('preHandler', async (req, reply) => {
-    if (reply.sent) return;
+  app.addHook('preHandler', (req, reply, done) => {
+    if (reply.sent) return done();
     const refusal = csrfRefusal(req, presentedCredential(req, styles).kind === 'none');
-    if (refusal) return detail(reply, 403, refusal);
+    if (!refusal) return done();
+    detail(reply, 403, refusal);
   });
   await app.register(cvatUserRoutes, opts);
 };

@@ -40,6 +40,16 @@ describe.each(dialects)('CVAT /api/auth on %s', (dialect) => {
     expect(self).toMatchObject({ username: 'newcomer', groups: ['user'], is_staff: false, is_superuser: false });
   });
 
+  it('self lists the groups in one order whichever credential is used (key, bearer; the same as the store gives)', async () => {
+    const { user, key } = await t.newUser();
+    await t.core.groups.setUserGroups(user.id, ['worker', 'admin', 'user']);
+    const expected = await t.core.groups.namesOfUser(user.id);
+    expect(expected).toHaveLength(3);
+    for (const headers of [token(key), bearer(key)]) {
+      expect(json(await t.inject({ method: 'GET', url: '/api/users/self', headers })).groups).toEqual(expected);
+    }
+  });
+
   it('register field errors use DRF’s messages', async () => {
     const missing = await post(t, '/api/auth/register', {});
     expect(missing.statusCode).toBe(400);

@@ -33,7 +33,8 @@ export const cvatUserRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
   app.get('/api/users/self', { schema: { tags: ['cvat'], summary: 'The current user' } }, async (req) => {
     const actor = actorOf(req);
     await orgContextOf(core, actor, req);
-    return fullUser(publicUrl, actor.user, await core.groups.namesOfUser(actor.user.id));
+    // an API key's groups came with it (one lookup per request, not two); sessions read them here
+    return fullUser(publicUrl, actor.user, actor.groups ? [...actor.groups] : await core.groups.namesOfUser(actor.user.id));
   });
 
   app.get('/api/users', { schema: { tags: ['cvat'], summary: 'List users' } }, async (req) => {
