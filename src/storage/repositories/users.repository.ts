@@ -109,7 +109,9 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
     findByUuid: (uuid) => one(base().where('uuid', '=', uuid).executeTakeFirst()),
     findByRef: (ref) => one(base().where('ref', '=', ref).executeTakeFirst()),
     findByUsername: (username) => one(base().where(sql`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()),
-    findByEmail: (email) => one(base().where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()),
+    // `email <> ''` is the predicate of the partial unique index users_email_key (migration 0005):
+    // without it neither database may use the index, and a login by email scans every user.
+    findByEmail: (email) => one(base().where(sql`lower(email)`, '=', email.toLowerCase()).where('email', '<>', '').executeTakeFirst()),
     /**
      * Every update adds one to `version`. With `expectedVersion` the WHERE clause names it, so the
      * compare and the set are one statement: of concurrent writers holding one version exactly one
