@@ -20,11 +20,11 @@ export interface DbHandle {
   dialect: DialectName;
   close(): Promise<void>;
   /**
-   * SQLite: a mark that changes whenever the database may have changed, by this process (its
-   * write statements) or another one (`PRAGMA data_version`). PostgreSQL has none: other
-   * instances write to the same database unseen.
+   * A mark that changes whenever the database may have changed (count-cache.ts). SQLite: this
+   * process's write statements and `PRAGMA data_version` (other processes). PostgreSQL: the
+   * current snapshot (`xmin:xmax:in-progress ids`).
    */
-  changeMark?: () => string;
+  changeMark?: () => string | Promise<string>;
 }
 
 export interface DbOptions {
@@ -79,7 +79,17 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
   });
   nameRegisteredStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  // Should the server not answer it, every mark is new and nothing is remembered.
+  let marks = 0;
+  const changeMark = async () => {
+    try {
+      const r = await pool.query<{ m: string }>({ name: 'roster-change-mark', text: 'select pg_current_snapshot()::text as m' });
+      return r.rows[0]?.m ?? `none:${++marks}`;
+    } catch {
+      return `none:${++marks}`;
+    }
+  };
+  return { db, dialect: 'postgres', close: () => db.destroy(), changeMark };
 }
 
 export async function ping(db: Kysely<Database>): Promise<void> {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilterNode, ListRequest } from '../../src/core/query/model.ts';
 import { countCache } from '../../src/storage/count-cache.ts';
@@ -17,6 +18,7 @@ import { migrateToLatest } from '../../src/storage/migrator.ts';
 import { usersRepository } from '../../src/storage/repositories/users.repository.ts';
 import { seedDatabase } from '../../src/storage/seed.ts';
 import { createStore } from '../../src/storage/store.ts';
+import { openQueryDb, type QueryDb } from '../query/helpers.ts';
 
 describe('countCache', () => {
   it('answers from memory while the mark stands, counts again once it moves', async () => {
@@ -130,5 +132,51 @@ describe('remembered totals on a SQLite file', () => {
     const b = (await repo.list(request, { kind: 'all' })).total;
     expect(Math.abs((a as number) - (b as number))).toBe(1);
     expect(b).toBe(await rawActive());
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('remembered totals on PostgreSQL', () => {
+  let db: QueryDb;
+  let other: pg.Client;
+  const active: FilterNode = { kind: 'cmp', field: 'isActive', op: '==', value: true };
+  const request: ListRequest = { filter: active, sort: [], page: { kind: 'cursor', after: null, limit: 5 }, withTotal: true };
+  const rawActive = async () =>
+    Number((await sql<{ n: number }>`select count(*) as n from users where is_active = 1`.execute(db.handle.db)).rows[0]?.n);
+
+  beforeAll(async () => {
+    db = await openQueryDb('postgres');
+    await seedDatabase(db.handle, { users: 200, orgs: 0, seed: 3 });
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db.handle.db)).rows[0]?.s as string;
+    other = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+    await other.connect();
+  });
+  afterAll(async () => {
+    await other?.end();
+    await db?.close();
+  });
+
+  it('is exact while another client writes: uncommitted rows are not counted, committed ones are', async () => {
+    const store = createStore(db.handle);
+    const total = async () => (await store.users.list(request, { kind: 'all' })).total;
+    const before = await rawActive();
+    expect(await total()).toBe(before);
+    expect(await total()).toBe(before);
+    await other.query('begin');
+    await other.query('update users set is_active = 0 where id in (select id from users where is_active = 1 order by id limit 4)');
+    expect(await total()).toBe(before); // in progress: invisible
+    await other.query('commit');
+    expect(await total()).toBe(before - 4);
+    expect(await rawActive()).toBe(before - 4);
+    await other.query('update users set is_active = 1 where id in (select id from users where is_active = 0 order by id limit 1)');
+    expect(await total()).toBe(before - 3);
+  });
+
+  it('has a change mark that a read leaves alone and a committed write moves', async () => {
+    const mark = db.handle.changeMark as () => Promise<string>;
+    const a = await mark();
+    await other.query('select count(*) from users');
+    expect(await mark()).toBe(a);
+    await other.query("update users set company = 'Elsewhere' where id = 3");
+    expect(await mark()).not.toBe(a);
   });
 });
