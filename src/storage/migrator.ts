@@ -8,6 +8,7 @@ import * as m0003 from './migrations/0003_tenancy.ts';
 import * as m0004 from './migrations/0004_list_indexes.ts';
 import * as m0005 from './migrations/0005_oauth.ts';
 import * as m0006 from './migrations/0006_versions.ts';
+import * as m0007 from './migrations/0007_users_id_index.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -22,6 +23,7 @@ export const migrationModules: Record<string, MigrationModule> = {
   '0004_list_indexes': m0004,
   '0005_oauth': m0005,
   '0006_versions': m0006,
+  '0007_users_id_index': m0007,
 };
 
 class StaticProvider implements MigrationProvider {

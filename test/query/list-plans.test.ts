@@ -150,6 +150,13 @@ describe.each(dialects)('deep offset pages on %s', (dialect) => {
   });
   afterAll(async () => db?.close());
 
+  it.runIf(dialect === 'sqlite')('skips a deep id-ordered offset in the id index, not the table (migration 0007)', async () => {
+    const r = await sql<{ detail: string }>`explain query plan select id from users order by id desc limit 11 offset 1000`.execute(
+      db.handle.db,
+    );
+    expect(r.rows.map((row) => row.detail).join(' | ')).toContain('COVERING INDEX users_id_idx');
+  });
+
   it('from offset 1000 on (the deferred join: ids first, then rows) equal the same slice of the whole list', async () => {
     const active: FilterNode = { kind: 'cmp', field: 'isActive', op: '==', value: true };
     const cases: [FilterNode | undefined, SortKey[]][] = [
