@@ -150,11 +150,13 @@ describe.each(dialects)('deep offset pages on %s', (dialect) => {
   });
   afterAll(async () => db?.close());
 
-  it.runIf(dialect === 'sqlite')('skips a deep id-ordered offset in the id index, not the table (migration 0007)', async () => {
-    const r = await sql<{ detail: string }>`explain query plan select id from users order by id desc limit 11 offset 1000`.execute(
-      db.handle.db,
-    );
-    expect(r.rows.map((row) => row.detail).join(' | ')).toContain('COVERING INDEX users_id_idx');
+  it('skips a deep id-ordered offset in an index of ids, not the table (SQLite: migration 0007; PostgreSQL: the key)', async () => {
+    const inner = 'select id from users order by id desc limit 11 offset 1000';
+    const plan =
+      dialect === 'sqlite'
+        ? (await sql<{ detail: string }>`explain query plan ${sql.raw(inner)}`.execute(db.handle.db)).rows.map((r) => r.detail)
+        : (await sql<{ 'QUERY PLAN': string }>`explain ${sql.raw(inner)}`.execute(db.handle.db)).rows.map((r) => r['QUERY PLAN']);
+    expect(plan.join(' | ')).toMatch(dialect === 'sqlite' ? /COVERING INDEX users_id_idx/ : /Index (Only )?Scan Backward using users_pkey/);
   });
 
   it('from offset 1000 on (the deferred join: ids first, then rows) equal the same slice of the whole list', async () => {
