@@ -15,6 +15,7 @@ import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { DbHandle } from './db.ts';
 import { prng } from './prng.ts';
 import type { Database } from './schema.ts';
+import { optimizeSearchIndex } from './search-index-upkeep.ts';
 
 export interface SeedOptions {
   users: number;
@@ -246,7 +247,7 @@ export async function seedDatabase(handle: DbHandle, opts: SeedOptions): Promise
   // On SQLite the search index is merged into one segment too: what the server's upkeep
   // (search-index-upkeep.ts) would otherwise do in slices after the load.
   if (handle.dialect === 'sqlite') {
-    await sql`insert into users_fts(users_fts) values ('optimize')`.execute(handle.db);
+    await optimizeSearchIndex(handle.db);
     await sql`analyze`.execute(handle.db);
   } else await sql`vacuum analyze users, memberships, organizations`.execute(handle.db);
   return result;
