@@ -108,6 +108,12 @@ export interface FilterOptions {
    */
   walk?: boolean;
   /**
+   * SQLite, with `walk`: the ids some MATCH texts select, as JSON arrays the repository
+   * remembered (sqlite-list-plan.ts); those searches test `id in json_each(…)` instead of
+   * evaluating the MATCH again. Same rows either way.
+   */
+  matchedIds?: ReadonlyMap<string, string>;
+  /**
    * SQLite only: `users_fts` is the driving table of the query (joined to users, read in rowid
    * order), so a search it answers is its MATCH instead of an `id in (…)` subquery. The
    * repository sets it only for conjunctions with one such search (sqlite-list-plan.ts).
@@ -239,7 +245,12 @@ class FilterCompiler {
       parts.push(cond`users_fts match ${match}`);
     } else if (match !== undefined) {
       const id = this.opts.walk ? sql`+${sql.ref('users.id')}` : sql.ref('users.id');
-      parts.push(cond`${id} in (select rowid from users_fts where users_fts match ${match})`);
+      const ids = this.opts.walk ? this.opts.matchedIds?.get(match) : undefined;
+      parts.push(
+        ids !== undefined
+          ? cond`${id} in (select value from json_each(${ids}))`
+          : cond`${id} in (select rowid from users_fts where users_fts match ${match})`,
+      );
     } else {
       for (const t of indexed) {
         const pattern = `%${escapeLike(t)}%`;

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { nowAndThen } from '../core/now-and-then.ts';
 import type { Store } from '../core/ports.ts';
-import { type CountCache, countCache, uncachedCount } from './count-cache.ts';
+import { type CountCache, countCache, uncachedCount, whileUnchanged } from './count-cache.ts';
 import { type DbHandle, ping } from './db.ts';
 import { guardLookups } from './lookup-guard.ts';
 import type { DialectName } from './migrations/context.ts';
@@ -21,6 +21,9 @@ import { signingKeysRepository } from './repositories/signing-keys.repository.ts
 import { type UsersRepositoryOptions, usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
 import { mergeSearchIndex } from './search-index-upkeep.ts';
+
+/** Broad searches whose matched ids are remembered for the sort-index walk (each at most MATCH_SET_MAX ids). */
+const MATCH_SETS_KEPT = 64;
 
 /** How often the SQLite search index is merged (search-index-upkeep.ts); the first list starts a pass. */
 const SEARCH_INDEX_UPKEEP_MS = 10 * 60_000;
@@ -52,6 +55,8 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
 
 export function createStore(handle: DbHandle): Store {
   const totals: CountCache = handle.changeMark ? countCache(handle.changeMark) : uncachedCount;
-  const upkeep = handle.dialect === 'sqlite' ? nowAndThen(SEARCH_INDEX_UPKEEP_MS, () => mergeSearchIndex(handle.db)) : undefined;
-  return storeOver(handle.db, handle.dialect, false, { totals, ...(upkeep ? { upkeep } : {}) });
+  const sqlite = handle.dialect === 'sqlite';
+  const upkeep = sqlite ? nowAndThen(SEARCH_INDEX_UPKEEP_MS, () => mergeSearchIndex(handle.db)) : undefined;
+  const matchSets = sqlite && handle.changeMark ? whileUnchanged<string | null>(handle.changeMark, MATCH_SETS_KEPT) : undefined;
+  return storeOver(handle.db, handle.dialect, false, { totals, ...(upkeep ? { upkeep } : {}), ...(matchSets ? { matchSets } : {}) });
 }

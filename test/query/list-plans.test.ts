@@ -8,9 +8,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilterNode, ListRequest, SortKey } from '../../src/core/query/model.ts';
+import { type ChangeMemo, whileUnchanged } from '../../src/storage/count-cache.ts';
 import { usersRepository } from '../../src/storage/repositories/users.repository.ts';
 import { seedDatabase } from '../../src/storage/seed.ts';
-import { drivingMatch } from '../../src/storage/sqlite-list-plan.ts';
+import { drivingMatch, matchedIds } from '../../src/storage/sqlite-list-plan.ts';
 import { dialects } from '../helpers/dialects.ts';
 import { openQueryDb, type QueryDb } from './helpers.ts';
 
@@ -35,6 +36,10 @@ describe.each(dialects)('list plans on %s', (dialect) => {
   afterAll(async () => db?.close());
 
   const walking = () => usersRepository(db.handle.db, db.handle.dialect, { broadMatches: 1 });
+  /** walking, testing rows against remembered match sets (what the store does on SQLite) */
+  const remembering = (matchSets: ChangeMemo<string | null>) =>
+    usersRepository(db.handle.db, db.handle.dialect, { broadMatches: 1, matchSets });
+  const mark = () => (db.handle.changeMark as () => string | Promise<string>)();
   const search = (): FilterNode => ({ kind: 'search', terms: [term], fields: ['username', 'firstName', 'lastName'] });
   const filters = (): [string, FilterNode][] => [
     ['search', search()],
@@ -82,8 +87,11 @@ describe.each(dialects)('list plans on %s', (dialect) => {
         expect(all.ids.length).toBeGreaterThan(0);
         const plain = await walkAll(db.repo, filter, sort);
         const walked = await walkAll(walking(), filter, sort);
+        const remembered = await walkAll(remembering(whileUnchanged(mark, 8)), filter, sort);
         expect(plain.ids).toEqual(all.ids);
         expect(walked.ids).toEqual(all.ids);
+        expect(remembered.ids).toEqual(all.ids);
+        expect(remembered.total).toBe(all.ids.length);
         expect(plain.total).toBe(all.ids.length);
         expect(walked.total).toBe(all.ids.length);
         // an offset page, as the page-number surfaces ask for it
@@ -96,6 +104,61 @@ describe.each(dialects)('list plans on %s', (dialect) => {
       }
     });
   }
+
+  it('a walk with remembered matches tests rows against the remembered ids (SQLite), and the store forgets them at a write', async () => {
+    const sort: SortKey[] = [{ field: 'lastName', direction: 'asc' }];
+    const request: ListRequest = { filter: search(), sort, page: { kind: 'cursor', after: null, limit: 500 }, withTotal: false };
+    const ids = async (repo: ReturnType<typeof walking>) => (await repo.list(request, { kind: 'all' })).items.map((u) => u.id);
+    const expected = await ids(db.repo);
+    // A memo that answers "no ids" shows whether the page is read from the remembered list.
+    const nothing: ChangeMemo<string | null> = async () => '[]';
+    expect(await ids(remembering(nothing))).toEqual(dialect === 'sqlite' ? [] : expected);
+
+    let computed = 0;
+    const sets = whileUnchanged<string | null>(mark, 8);
+    const counting: ChangeMemo<string | null> = (key, compute) =>
+      sets(key, () => {
+        computed++;
+        return compute();
+      });
+    const repo = remembering(counting);
+    expect(await ids(repo)).toEqual(expected);
+    expect(await ids(repo)).toEqual(expected);
+    const evaluations = computed;
+    expect(evaluations).toBe(dialect === 'sqlite' ? 1 : 0);
+    // a new user the term matches: the next page has them (the remembered ids are forgotten)
+    const [row] = await db.handle.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', expected[0] as number)
+      .execute();
+    const { id: _, uuid: __, ref: ___, ...copy } = row as Record<string, unknown>;
+    await db.handle.db
+      .insertInto('users')
+      .values({
+        ...copy,
+        uuid: '00000000-0000-4000-8000-00000000abcd',
+        ref: 'usr_matchset0001',
+        username: `x${term}x`,
+        email: `${term}@new.example.com`,
+      } as never)
+      .execute();
+    const after = await ids(db.repo);
+    expect(after.length).toBe(expected.length + 1);
+    expect(await ids(repo)).toEqual(after);
+    expect(computed).toBe(dialect === 'sqlite' ? evaluations + 1 : 0);
+  });
+
+  it.runIf(dialect === 'sqlite')('matchedIds lists the ids of a MATCH, and gives up beyond its maximum', async () => {
+    const match = `{username} : "${term}"`;
+    const ids = JSON.parse((await matchedIds(db.handle.db, match)) as string) as number[];
+    const expected = (
+      await sql<{ id: number }>`select id from users where lower(username) like ${`%${term}%`} order by id`.execute(db.handle.db)
+    ).rows.map((r) => Number(r.id));
+    expect(ids.sort((a, b) => a - b)).toEqual(expected);
+    expect(await matchedIds(db.handle.db, match, expected.length)).not.toBeNull();
+    expect(await matchedIds(db.handle.db, match, expected.length - 1)).toBeNull();
+  });
 
   it('id-ordered search pages (on SQLite driven by the FTS table in rowid order) equal a plain LIKE scan', async () => {
     const like = `%${term.toLowerCase()}%`;

@@ -4,7 +4,7 @@ import type { Visibility } from '../../core/policy/visibility.ts';
 import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult, SortKey } from '../../core/query/model.ts';
 import type { User } from '../../core/users/users.types.ts';
-import { type CountCache, uncachedCount } from '../count-cache.ts';
+import { type ChangeMemo, type CountCache, uncachedCount } from '../count-cache.ts';
 import { patchToRow, recordToRow, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
 import { precompiled } from '../precompiled.ts';
@@ -20,7 +20,7 @@ import {
   orderItems,
 } from '../query-compiler.ts';
 import type { Database } from '../schema.ts';
-import { broadSearchProbe, countIndex, drivingMatch, pureSearchMatch, searchMatches } from '../sqlite-list-plan.ts';
+import { broadSearchProbe, countIndex, drivingMatch, matchedIds, pureSearchMatch, searchMatches } from '../sqlite-list-plan.ts';
 import { mapUniqueViolation, preconditionFailed } from '../unique-violation.ts';
 import { orgMembersJoin } from '../visibility-plan.ts';
 
@@ -44,6 +44,12 @@ export interface UsersRepositoryOptions {
   broadMatches?: number;
   /** where list totals may be remembered (count-cache.ts); default: always counted */
   totals?: CountCache;
+  /**
+   * SQLite: where the ids a broad search matches may be remembered (`matchedIds`), so the
+   * sort-index walk tests rows against a list instead of evaluating the FTS match again; default:
+   * evaluated every time
+   */
+  matchSets?: ChangeMemo<string | null>;
   /** called with the time at every list (the store merges the SQLite search index now and then) */
   upkeep?: (nowMs: number) => void;
 }
@@ -64,15 +70,25 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
     const key = `${query.sql}\u0000${JSON.stringify(query.parameters)}`;
     return totals(key, async () => Number((await db.executeQuery(query)).rows[0]?.n ?? 0));
   }
-  /** SQLite: walk the sort index (see sqlite-list-plan.ts) when every indexed search term is broad. */
-  async function walkSortIndex(request: ListRequest, keys: SortKey[]): Promise<boolean> {
+  /**
+   * SQLite: walk the sort index (see sqlite-list-plan.ts) when every indexed search term is
+   * broad; then the options to compile the filter with, else undefined.
+   */
+  async function walkSortIndex(request: ListRequest, keys: SortKey[]): Promise<FilterOptions | undefined> {
     const page = request.page;
     if (!isBroad || keys[0]?.field === 'id' || (page.kind === 'offset' && page.offset > WALK_MAX_OFFSET) || page.kind === 'all')
-      return false;
+      return undefined;
     const matches = searchMatches(request.filter);
-    if (matches.length === 0) return false;
-    for (const m of matches) if (!(await isBroad(m))) return false;
-    return true;
+    if (matches.length === 0) return undefined;
+    for (const m of matches) if (!(await isBroad(m))) return undefined;
+    const sets = opts.matchSets;
+    if (!sets) return { walk: true };
+    const known = new Map<string, string>();
+    for (const m of matches) {
+      const ids = await sets(m, () => matchedIds(db, m));
+      if (ids !== null) known.set(m, ids);
+    }
+    return { walk: true, matchedIds: known };
   }
 
   /**
@@ -180,7 +196,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
       };
       const filtered = withFilter(base(), visibility);
       const join = orgMembersJoin(visibility, keys);
-      const walk = !join && (await walkSortIndex(request, keys));
+      const walk = join ? undefined : await walkSortIndex(request, keys);
       let q: typeof filtered;
       if (join) {
         // One organization's members in id order: walk the memberships index (org_id, user_id)
@@ -217,7 +233,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
           sql`users_fts.rowid ${sql.raw(dir)}`,
         ) as unknown as typeof filtered;
       } else {
-        const source = walk ? withFilter(base(), visibility, { walk: true }) : filtered;
+        const source = walk ? withFilter(base(), visibility, walk) : filtered;
         q = after ? source.where((eb) => compileKeyset(eb, keys, after, dialect)) : source;
         for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
       }

@@ -1,0 +1,11 @@
+import D from 'better-sqlite3';
+const db = new D(process.argv[2]);
+console.log(db.prepare("select sql from sqlite_master where name like 'users_fts%' or name like 'users_last%'").all());
+const t=(q,...a)=>{const s=db.prepare(q);s.all(...a);const t0=performance.now();let r;for(let i=0;i<10;i++)r=s.all(...a);console.log(((performance.now()-t0)/10).toFixed(2),'ms',JSON.stringify(r).slice(0,120),q.slice(0,110));};
+t(`select count(*) from users_fts where users_fts match '"maria"'`);
+t(`select count(*) from users_fts where users_fts match '{first_name} : "maria"'`);
+t(`select count(*) from users_fts where users_fts match '"mar"'`);
+t(`select count(*) from users_fts where users_fts match '"ari"'`);
+t(`select count(*) from users_fts where users_fts match '"ria"'`);
+t(`select count(*) from users where first_name like '%maria%' or last_name like '%maria%'`);
+t(`select rowid from users_fts where users_fts match '"maria"'`);

@@ -1,0 +1,11 @@
+import D from 'better-sqlite3';
+const db = new D(process.argv[2]);
+const t=(q,...a)=>{const s=db.prepare(q);s.all(...a);const t0=performance.now();let r;for(let i=0;i<20;i++)r=s.all(...a);console.log(((performance.now()-t0)/20).toFixed(2),'ms',JSON.stringify(r).length,q.slice(0,140));console.log('   ',db.prepare('explain query plan '+q).all(...a).map(r=>r.detail).join(' | '))};
+const ids = db.prepare(`select rowid from users_fts where users_fts match '"maria"'`).pluck().all();
+const js = JSON.stringify(ids);
+t(`select * from users where +is_active=1 and +id in (select rowid from users_fts where users_fts match '"maria"') order by last_name, id limit 51`);
+t(`select * from users where +is_active=1 and +id in (select value from json_each(?)) order by last_name, id limit 51`, js);
+t(`select * from users where +id in (select value from json_each(?)) and +is_active=1 order by last_name, id limit 51`, js);
+t(`select id from users where +id in (select value from json_each(?)) order by last_name, id limit 51`, js);
+t(`select count(*) from json_each(?)`, js);
+t(`select * from users where id in (select value from json_each(?)) and +is_active=1 order by last_name, id limit 51`, js);
