@@ -69,7 +69,15 @@ export interface UsersRepository {
   update(id: number, patch: UserRecordPatch, expectedVersion?: number): Promise<User | undefined>;
   /** With `expectedVersion`: PRECONDITION_FAILED when the row exists with another version. */
   delete(id: number, expectedVersion?: number): Promise<boolean>;
-  list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>>;
+  /**
+   * A page of users. With `fields`, only those fields are read (and the items carry only them):
+   * lists that present a few fields of many users need not read every column of every row.
+   */
+  list<K extends keyof User = keyof User>(
+    request: ListRequest,
+    visibility: Visibility,
+    fields?: readonly K[],
+  ): Promise<ListResult<Pick<User, K>>>;
   count(): Promise<number>;
   /** the organization's service accounts, by id */
   listServiceAccounts(orgId: number): Promise<User[]>;

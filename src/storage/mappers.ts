@@ -7,6 +7,8 @@ const bool = (v: number | boolean): boolean => v === 1 || v === true;
 const int = (v: boolean): number => (v ? 1 : 0);
 
 function parseObject(text: string): Record<string, unknown> {
+  // not read (a list of some fields, `rowToPickedUser`) or empty: no parse, and no exception to catch
+  if (typeof text !== 'string' || text === '{}') return {};
   try {
     const v: unknown = JSON.parse(text);
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -105,6 +107,29 @@ export const userColumns = {
   createdBy: 'created_by',
   updatedBy: 'updated_by',
 } as const satisfies Record<keyof UserRecord, keyof UserRow>;
+
+/** The column each User field is read from (`rowToUser`). */
+function columnOfUserField(field: keyof User): keyof UserRow {
+  if (field === 'id' || field === 'version') return field;
+  if (field === 'hasPassword') return 'password_hash';
+  return userColumns[field];
+}
+
+/** The columns `rowToUser` needs for `fields`, and `id` always (lists page by it). */
+export function columnsOfUserFields(fields: readonly (keyof User)[]): (keyof UserRow)[] {
+  return [...new Set<keyof UserRow>(['id', ...fields.map(columnOfUserField)])];
+}
+
+/**
+ * Only `fields` of a user, from a row holding only `columnsOfUserFields(fields)`: `rowToUser`
+ * reads the missing columns as undefined, and what it makes of them is left out here.
+ */
+export function rowToPickedUser<K extends keyof User>(row: UserRow, fields: readonly K[]): Pick<User, K> {
+  const user = rowToUser(row);
+  const picked = {} as Pick<User, K>;
+  for (const f of fields) picked[f] = user[f];
+  return picked;
+}
 
 function toColumnValue(value: unknown): unknown {
   if (typeof value === 'boolean') return int(value);

@@ -394,6 +394,11 @@ export function compileKeyset(eb: EB, keys: SortKey[], values: Scalar[], dialect
   return lead ? eb.and([lead, eb.or(ors)]) : eb.or(ors);
 }
 
+/** The columns of the sort keys (what `cursorValues` reads). */
+export function cursorColumns(keys: SortKey[]): string[] {
+  return keys.map((k) => columnName(k.field));
+}
+
 /** The row values a cursor carries, read from a selected `users` row. */
 export function cursorValues(row: Record<string, unknown>, keys: SortKey[]): unknown[] {
   return keys.map((k) => row[columnName(k.field)] ?? null);

@@ -248,3 +248,77 @@ describe.each(dialects)('deep offset pages on %s', (dialect) => {
     }
   });
 });
+
+describe.each(dialects)('lists that read only some fields on %s', (dialect) => {
+  let db: QueryDb;
+  let org: number;
+  const fields = ['id', 'displayName', 'isActive', 'createdBy'] as const;
+  beforeAll(async () => {
+    db = await openQueryDb(dialect);
+    await seedDatabase(db.handle, { users: 1200, orgs: 2, seed: 5 });
+    org = Number(
+      (await sql<{ org_id: number }>`select org_id from memberships order by org_id limit 1`.execute(db.handle.db)).rows[0]?.org_id,
+    );
+  });
+  afterAll(async () => db?.close());
+
+  it('return exactly those fields, equal to the whole users, in every plan (cursor, org members, FTS-driven, walk, deep offset)', async () => {
+    const search: FilterNode = { kind: 'search', terms: ['mar'], fields: ['firstName', 'lastName'] };
+    const walking = usersRepository(db.handle.db, db.handle.dialect, { broadMatches: 1 });
+    const cases: [string, ListRequest, Parameters<typeof db.repo.list>[1], typeof db.repo][] = [
+      [
+        'by last name, cursor',
+        { sort: [{ field: 'lastName', direction: 'asc' }], page: { kind: 'cursor', after: null, limit: 30 }, withTotal: true },
+        { kind: 'all' },
+        db.repo,
+      ],
+      [
+        'org members',
+        { sort: [], page: { kind: 'cursor', after: null, limit: 20 }, withTotal: true },
+        { kind: 'orgMembers', orgId: org },
+        db.repo,
+      ],
+      [
+        'search by id',
+        { filter: search, sort: [{ field: 'id', direction: 'desc' }], page: { kind: 'cursor', after: null, limit: 10 }, withTotal: false },
+        { kind: 'all' },
+        db.repo,
+      ],
+      [
+        'search walking by first name',
+        {
+          filter: search,
+          sort: [{ field: 'firstName', direction: 'desc' }],
+          page: { kind: 'cursor', after: null, limit: 10 },
+          withTotal: false,
+        },
+        { kind: 'all' },
+        walking,
+      ],
+      [
+        'deep offset by created_at',
+        { sort: [{ field: 'createdAt', direction: 'desc' }], page: { kind: 'offset', offset: 1100, limit: 25 }, withTotal: true },
+        { kind: 'all' },
+        db.repo,
+      ],
+    ];
+    for (const [label, request, visibility, repo] of cases) {
+      const whole = await repo.list(request, visibility);
+      const picked = await repo.list(request, visibility, fields);
+      expect(whole.items.length, label).toBeGreaterThan(0);
+      expect(picked.items, label).toEqual(
+        whole.items.map((u) => ({ id: u.id, displayName: u.displayName, isActive: u.isActive, createdBy: u.createdBy })),
+      );
+      expect(picked.total, label).toBe(whole.total);
+      expect(picked.hasMore, label).toBe(whole.hasMore);
+      expect(picked.nextCursor, label).toBe(whole.nextCursor);
+      if (whole.nextCursor) {
+        const next = { ...request, page: { kind: 'cursor', after: whole.nextCursor, limit: 10 } } as ListRequest;
+        expect(
+          (await repo.list(next, visibility, fields)).items.map((u) => u.id),
+          label,
+        ).toEqual((await repo.list(next, visibility)).items.map((u) => u.id));
+      }
+    }
+  });
+});

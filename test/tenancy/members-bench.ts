@@ -68,7 +68,7 @@ async function main() {
       let cursor: string | null = null;
       for (let i = 0; i < pages; i++) {
         t0 = performance.now();
-        const r = await store.users.list(request(i % 2 === 0 ? null : cursor), visibility);
+        const r: { items: unknown[]; nextCursor: string | null } = await store.users.list(request(i % 2 === 0 ? null : cursor), visibility);
         samples.push(performance.now() - t0);
         if (r.items.length !== 50) throw new Error(`${label}: page of ${r.items.length}`);
         cursor = r.nextCursor;

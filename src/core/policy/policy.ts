@@ -15,7 +15,7 @@ import type { User } from '../users/users.types.ts';
 import { boundOrgId, isAdmin, orgStanding, outranksOrEquals } from './standing.ts';
 
 export { projectMembersVisibility, userListVisibility, userListVisibilityIn } from './lists.ts';
-export { isAdmin } from './standing.ts';
+export { type AdminFacts, isAdmin, isAdminUser } from './standing.ts';
 
 export type Decision = { allow: true } | { allow: false; reason: string };
 

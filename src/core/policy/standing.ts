@@ -2,9 +2,10 @@
  * How a caller stands: site admin, bound to one organization (service accounts), or holding a
  * role in an organization. Pure functions over facts the caller already loaded.
  */
-import { type Actor, isSiteAdmin } from '../auth/actor.ts';
+import { type Actor, ADMIN_GROUP } from '../auth/actor.ts';
 import { orgRoleRank } from '../tenancy/roles.ts';
 import type { Membership, Organization, OrgRole } from '../tenancy/types.ts';
+import type { User } from '../users/users.types.ts';
 
 /** The organization a service account is confined to; undefined for everyone else. */
 export function boundOrgId(actor: Actor): number | undefined {
@@ -16,7 +17,16 @@ export function boundOrgId(actor: Actor): number | undefined {
  * an organization, which never acts beyond it.
  */
 export function isAdmin(actor: Actor): boolean {
-  return isSiteAdmin(actor) && boundOrgId(actor) === undefined;
+  return isAdminUser(actor.user, actor.groups ?? []);
+}
+
+/** What `isAdmin` reads of a user. */
+export type AdminFacts = Pick<User, 'isSuperuser' | 'isServiceAccount' | 'serviceOrgId'>;
+
+/** `isAdmin` from a user's facts and group names: for listed users as well as the caller. */
+export function isAdminUser(user: AdminFacts, groups: readonly string[]): boolean {
+  const boundToAnOrg = user.isServiceAccount && user.serviceOrgId !== null;
+  return (user.isSuperuser || groups.includes(ADMIN_GROUP)) && !boundToAnOrg;
 }
 
 /**

@@ -239,18 +239,24 @@ export function createUsersService({ store, clock }: UsersServiceDeps) {
     },
 
     /** A page of users the actor may see; `visibility` narrows further (organization context). */
-    async list(actor: Actor, request: ListRequest, visibility?: Visibility): Promise<ListResult<User>> {
+    async list<K extends keyof User = keyof User>(
+      actor: Actor,
+      request: ListRequest,
+      visibility?: Visibility,
+      fields?: readonly K[],
+    ): Promise<ListResult<Pick<User, K>>> {
       authorize(actor, 'users.list');
       const base = userListVisibility(actor);
       const v: Visibility = visibility ? (base.kind === 'all' ? visibility : { kind: 'and', parts: [base, visibility] }) : base;
-      return store.users.list(request, v);
+      return store.users.list(request, v, fields);
     },
 
     /** A page of users in an organization context (`core.orgContext.resolve`), as policy scopes it. */
     listIn: (actor: Actor, request: ListRequest, context: OrgContext) => store.users.list(request, userListVisibilityIn(actor, context)),
 
     /** A page with a visibility decided by the caller through policy (org-scoped lists). */
-    listWithVisibility: (request: ListRequest, visibility: Visibility) => store.users.list(request, visibility),
+    listWithVisibility: <K extends keyof User = keyof User>(request: ListRequest, visibility: Visibility, fields?: readonly K[]) =>
+      store.users.list(request, visibility, fields),
 
     count: () => store.users.count(),
   };

@@ -5,13 +5,14 @@ import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult, SortKey } from '../../core/query/model.ts';
 import type { User } from '../../core/users/users.types.ts';
 import { type ChangeMemo, type CountCache, uncachedCount } from '../count-cache.ts';
-import { patchToRow, recordToRow, rowToUser } from '../mappers.ts';
+import { columnsOfUserFields, patchToRow, recordToRow, rowToPickedUser, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
 import { precompiled } from '../precompiled.ts';
 import {
   compileFilter,
   compileKeyset,
   compileVisibility,
+  cursorColumns,
   cursorValues,
   decodeCursor,
   encodeCursor,
@@ -34,6 +35,15 @@ const WALK_MAX_OFFSET = 1000;
 const DEFERRED_FROM_OFFSET = 1000;
 
 type UsersEB = ExpressionBuilder<Database, 'users'>;
+/** A select whose column list can be replaced (lists that read only some fields). */
+interface Reselectable {
+  clearSelect(): { select(columns: never): unknown };
+}
+
+/** `users.<column>` for the fields a list reads, and the sort keys' columns its cursor carries. */
+function selectedColumns(fields: readonly (keyof User)[], keys: SortKey[]): string[] {
+  return [...new Set([...columnsOfUserFields(fields), ...cursorColumns(keys)])].map((c) => `users.${c}`);
+}
 /** A select that can take one more WHERE over the users columns. */
 interface Narrowable {
   where(f: (eb: never) => Expression<SqlBool>): unknown;
@@ -182,9 +192,17 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
      * cursor or everything. One row more than asked tells whether there is a next page; the total
      * is a separate count, run only when asked for.
      */
-    async list(request: ListRequest, visibility: Visibility): Promise<ListResult<User>> {
+    async list<K extends keyof User = keyof User>(
+      request: ListRequest,
+      visibility: Visibility,
+      fields?: readonly K[],
+    ): Promise<ListResult<Pick<User, K>>> {
       opts.upkeep?.(Date.now());
       const keys = fullSort(request.sort);
+      // With `fields`, the page reads their columns and the cursor's instead of whole rows.
+      const columns = fields ? selectedColumns(fields, keys) : undefined;
+      const rowsOf = <Q extends Reselectable>(q: Q): Q => (columns ? (q.clearSelect().select(columns as never) as Q) : q);
+      const listBase = () => rowsOf(base());
       const filter = request.filter;
       const page = request.page;
       const after = page.kind === 'cursor' && page.after ? decodeCursor(page.after, keys) : undefined;
@@ -194,7 +212,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
         if (filter) r = r.where((eb) => compileFilter(eb as unknown as UsersEB, filter, dialect, opts)) as Q;
         return r;
       };
-      const filtered = withFilter(base(), visibility);
+      const filtered = withFilter(listBase(), visibility);
       const join = orgMembersJoin(visibility, keys);
       const walk = join ? undefined : await walkSortIndex(request, keys);
       let q: typeof filtered;
@@ -210,7 +228,8 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
             .crossJoin('users')
             .whereRef('users.id', '=', 'memberships.user_id')
             .where('memberships.org_id', '=', join.orgId)
-            .selectAll('users'),
+            .selectAll('users')
+            .$call(rowsOf),
           join.rest,
         );
         if (after) m = m.where('memberships.user_id', dir === 'asc' ? '>' : '<', after[0] as number);
@@ -223,7 +242,8 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
             .selectFrom(sql`users_fts`.as('users_fts'))
             .crossJoin('users')
             .whereRef('users.id', '=', sql<number>`users_fts.rowid` as never)
-            .selectAll('users'),
+            .selectAll('users')
+            .$call(rowsOf),
           visibility,
           { ftsJoined: true },
         );
@@ -233,7 +253,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
           sql`users_fts.rowid ${sql.raw(dir)}`,
         ) as unknown as typeof filtered;
       } else {
-        const source = walk ? withFilter(base(), visibility, walk) : filtered;
+        const source = walk ? withFilter(listBase(), visibility, walk) : filtered;
         q = after ? source.where((eb) => compileKeyset(eb, keys, after, dialect)) : source;
         for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
       }
@@ -244,7 +264,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
           .select('users.id')
           .limit(page.limit + 1)
           .offset(page.offset);
-        q = base().where('users.id', 'in', ids);
+        q = listBase().where('users.id', 'in', ids);
         for (const item of orderItems(keys, dialect)) q = q.orderBy(item);
       } else if (page.kind === 'offset') q = q.limit(page.limit + 1).offset(page.offset);
       else if (page.kind === 'cursor') q = q.limit(page.limit + 1);
@@ -272,7 +292,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
       }
       const last = pageRows[pageRows.length - 1];
       return {
-        items: pageRows.map(rowToUser),
+        items: fields ? pageRows.map((r) => rowToPickedUser(r, fields)) : pageRows.map(rowToUser),
         total: count,
         hasMore,
         nextCursor:

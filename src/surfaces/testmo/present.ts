@@ -3,7 +3,7 @@
  * src/core/tenancy/README.md: a site admin is type 4 with the `Admin` role, everyone else type 1
  * with the user's own role or `Tester`. They describe standing only; policy decides what a user may do.
  */
-import { isAdmin } from '../../core/policy/policy.ts';
+import { isAdminUser } from '../../core/policy/policy.ts';
 import type { Group, Role } from '../../core/tenancy/types.ts';
 import type { User } from '../../core/users/users.types.ts';
 
@@ -27,9 +27,34 @@ function isoUtc(value: string | null): string | null {
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
 
+/** The user fields the admin user object is made of: what its lists read. */
+export const adminUserFields = [
+  'id',
+  'displayName',
+  'email',
+  'timezone',
+  'dateFormat',
+  'timeFormat',
+  'tfaEnabled',
+  'isActive',
+  'isServiceAccount',
+  'roleId',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+  // site admin or not (type, role_id), as policy decides it
+  'isSuperuser',
+  'serviceOrgId',
+] as const satisfies readonly (keyof User)[];
+export type AdminListedUser = Pick<User, (typeof adminUserFields)[number]>;
+
 /** Site admin as policy sees one: superuser or `admin` group, never a service account bound to an organization. */
-export function isSiteAdminUser(user: User, groups: readonly Group[]): boolean {
-  return isAdmin({ user, groups: groups.map((g) => g.name), credential: { kind: 'api_key', id: '', scopes: [] } });
+export function isSiteAdminUser(user: AdminListedUser, groups: readonly Group[]): boolean {
+  return isAdminUser(
+    user,
+    groups.map((g) => g.name),
+  );
 }
 
 /** The site roles `role_id` falls back to, found by name (ids are not fixed beyond a fresh database). */
@@ -42,7 +67,7 @@ export function siteRolesOf(roles: readonly Role[]): SiteRoles {
   return { admin: roles.find((r) => r.name === 'Admin'), tester: roles.find((r) => r.name === 'Tester') };
 }
 
-export function roleIdOf(user: User, siteAdmin: boolean, site: SiteRoles): number | null {
+export function roleIdOf(user: Pick<User, 'roleId'>, siteAdmin: boolean, site: SiteRoles): number | null {
   if (user.roleId !== null) return user.roleId;
   return (siteAdmin ? site.admin : site.tester)?.id ?? null;
 }
@@ -58,7 +83,7 @@ export function presentProjectUser(u: User) {
 }
 
 /** The admin user object, keys in the typed client's order. */
-export function presentAdminUser(u: User, groups: readonly Group[], site: SiteRoles) {
+export function presentAdminUser(u: AdminListedUser, groups: readonly Group[], site: SiteRoles) {
   const siteAdmin = isSiteAdminUser(u, groups);
   return {
     id: u.id,

@@ -6,16 +6,23 @@
  * in `created_by`/`updated_by`. Each expanded entity appears once, by id.
  */
 import type { Core } from '../../core/index.ts';
-import type { User } from '../../core/users/users.types.ts';
 import type { ExpandName } from './params.ts';
-import { compact, isSiteAdminUser, presentAdminUser, roleIdOf, siteRolesOf, type TestmoAdminUser } from './present.ts';
+import {
+  type AdminListedUser,
+  compact,
+  isSiteAdminUser,
+  presentAdminUser,
+  roleIdOf,
+  siteRolesOf,
+  type TestmoAdminUser,
+} from './present.ts';
 
 type Compact = { id: number; name: string };
 export type Expands = Partial<Record<ExpandName, Compact[]>>;
 
 export async function presentWithExpands(
   core: Core,
-  users: readonly User[],
+  users: readonly AdminListedUser[],
   expands: ReadonlySet<ExpandName>,
 ): Promise<{ result: TestmoAdminUser[]; expands: Expands }> {
   const [groupsByUser, roles] = await Promise.all([core.groups.ofUsers(users.map((u) => u.id)), core.roles.list()]);

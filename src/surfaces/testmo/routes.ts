@@ -10,7 +10,7 @@ import { actorOf } from '../../http/auth.ts';
 import type { SurfaceOptions } from '../types.ts';
 import { envelope, pageRequest } from './pagination.ts';
 import { expandParams, listParams, pageParams, pathId, type Query } from './params.ts';
-import { presentCurrentUser, presentProjectUser } from './present.ts';
+import { adminUserFields, presentCurrentUser, presentProjectUser } from './present.ts';
 import { presentWithExpands } from './references.ts';
 import * as wire from './schemas.ts';
 
@@ -53,7 +53,7 @@ export const testmoRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (ap
     },
     async (req) => {
       const params = listParams(query(req));
-      const page = await core.users.list(actorOf(req), pageRequest(params));
+      const page = await core.users.list(actorOf(req), pageRequest(params), undefined, adminUserFields);
       const { result, expands } = await presentWithExpands(core, page.items, params.expands);
       return { ...envelope(params, page.total ?? 0, result), expands };
     },

@@ -17,6 +17,7 @@ describe.each(dialects)('testmo statement count on %s', (dialect) => {
   let t: TestApp;
   let app: FastifyInstance;
   const statements: string[] = [];
+  const texts: string[] = [];
   beforeAll(async () => {
     t = await buildTestApp(dialect);
     // users that reference groups, roles and other users (two creators), then plain bulk users
@@ -36,6 +37,7 @@ describe.each(dialects)('testmo statement count on %s', (dialect) => {
     const recording = t.runtime.handle.db.withPlugin({
       transformQuery: (args) => {
         kinds.set(args.queryId, args.node.kind);
+        texts.push(t.runtime.handle.db.getExecutor().compileQuery(args.node, args.queryId).sql);
         return args.node;
       },
       transformResult: async (args) => {
@@ -61,6 +63,7 @@ describe.each(dialects)('testmo statement count on %s', (dialect) => {
 
   async function statementsFor(url: string): Promise<string[]> {
     statements.length = 0;
+    texts.length = 0;
     const r = await app.inject({ method: 'GET', url, headers: bearer(t.adminKey) });
     expect(r.statusCode, r.body).toBe(200);
     return [...statements];
@@ -88,5 +91,13 @@ describe.each(dialects)('testmo statement count on %s', (dialect) => {
     expect(await statementsFor(`/api/v1/users/${t.admin.id + 5}?${expands}`)).toHaveLength(auth + 4);
     // without expands=users the users query is not sent
     expect(await statementsFor('/api/v1/users?per_page=100&expands=groups,roles')).toHaveLength(auth + 3 + count);
+  });
+
+  it('reads the columns of the admin user object for a page, not whole rows (no password hash, no metadata)', async () => {
+    await statementsFor('/api/v1/users?per_page=100');
+    const page = texts.find((q) => /from "users"/.test(q) && /limit/.test(q) && !/count\(/.test(q));
+    expect(page).toBeDefined();
+    expect(page).toContain('"users"."display_name"');
+    expect(page).not.toMatch(/\*|password_hash|metadata/);
   });
 });
