@@ -29,11 +29,26 @@ export interface CvatUser extends CvatBasicUser {
 
 export const userUrl = (publicUrl: string, id: number) => `${publicUrl}/api/users/${id}`;
 
-export function basicUser(publicUrl: string, u: User): CvatBasicUser {
+/** The user fields the full serializer is made of (the basic one takes the first four): what lists read. */
+export const fullUserFields = [
+  'id',
+  'username',
+  'firstName',
+  'lastName',
+  'email',
+  'isStaff',
+  'isSuperuser',
+  'isActive',
+  'lastLoginAt',
+  'createdAt',
+] as const satisfies readonly (keyof User)[];
+export type CvatListedUser = Pick<User, (typeof fullUserFields)[number]>;
+
+export function basicUser(publicUrl: string, u: Pick<User, 'id' | 'username' | 'firstName' | 'lastName'>): CvatBasicUser {
   return { url: userUrl(publicUrl, u.id), id: u.id, username: u.username, first_name: u.firstName, last_name: u.lastName };
 }
 
-export function fullUser(publicUrl: string, u: User, groups: string[]): CvatUser {
+export function fullUser(publicUrl: string, u: CvatListedUser, groups: string[]): CvatUser {
   const admin = u.isSuperuser || groups.includes('admin');
   return {
     ...basicUser(publicUrl, u),
@@ -59,7 +74,12 @@ export async function presentOne(core: Core, publicUrl: string, actor: Actor, ta
 }
 
 /** A page of rows: full rows only for admins, with every row's groups read in one query. */
-export async function presentPage(core: Core, publicUrl: string, actor: Actor, users: User[]): Promise<(CvatBasicUser | CvatUser)[]> {
+export async function presentPage(
+  core: Core,
+  publicUrl: string,
+  actor: Actor,
+  users: readonly CvatListedUser[],
+): Promise<(CvatBasicUser | CvatUser)[]> {
   if (!isAdmin(actor)) return users.map((u) => basicUser(publicUrl, u));
   const groups = await core.groups.ofUsers(users.map((u) => u.id));
   return users.map((u) =>

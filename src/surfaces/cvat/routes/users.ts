@@ -13,7 +13,7 @@ import { CvatDetailError, cvatMessages } from '../errors.ts';
 import { listRequest, pageLink, pagePlan, type Query } from '../list-query.ts';
 import { orgContextOf } from '../org.ts';
 import { authorizePatch, validatePatch } from '../patch.ts';
-import { fullUser, presentOne, presentPage } from '../present.ts';
+import { fullUser, fullUserFields, presentOne, presentPage } from '../present.ts';
 
 async function findTarget(core: Core, raw: string): Promise<User> {
   const user = /^\d{1,15}$/.test(raw) ? await core.users.findById(Number(raw)) : undefined;
@@ -49,7 +49,7 @@ export const cvatUserRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
       number = Math.max(1, Math.ceil((probe.total ?? 0) / plan.size));
     }
     const offset = (number - 1) * plan.size;
-    const page = await core.users.listWithVisibility(listRequest(q, offset, plan.size), visibility);
+    const page = await core.users.listWithVisibility(listRequest(q, offset, plan.size), visibility, fullUserFields);
     const count = page.total ?? 0;
     // Django's paginator: page 1 always exists (even empty); any other page must hold rows.
     if (number > 1 && offset >= count) throw new CvatDetailError(404, cvatMessages.invalidPage);
