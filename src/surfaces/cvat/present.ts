@@ -49,9 +49,13 @@ export function basicUser(publicUrl: string, u: Pick<User, 'id' | 'username' | '
 }
 
 export function fullUser(publicUrl: string, u: CvatListedUser, groups: string[]): CvatUser {
-  const admin = u.isSuperuser || groups.includes('admin');
+  // One literal, not a spread of basicUser: a page builds one per row.
   return {
-    ...basicUser(publicUrl, u),
+    url: userUrl(publicUrl, u.id),
+    id: u.id,
+    username: u.username,
+    first_name: u.firstName,
+    last_name: u.lastName,
     email: u.email,
     groups,
     is_staff: u.isStaff,
@@ -59,7 +63,7 @@ export function fullUser(publicUrl: string, u: CvatListedUser, groups: string[])
     is_active: u.isActive,
     last_login: u.lastLoginAt,
     date_joined: u.createdAt,
-    has_analytics_access: admin,
+    has_analytics_access: u.isSuperuser || groups.includes('admin'),
   };
 }
 
