@@ -17,8 +17,9 @@
  *   takes no transaction id and keeps the mark. One round trip of a few tens of microseconds per
  *   lookup, against tens of milliseconds for an exact count at a million users.
  *
- * The same memory (`whileUnchanged`) keeps the ids a broad SQLite search matches, for the
- * sort-index walk of sqlite-list-plan.ts: one FTS evaluation instead of one per page.
+ * The same memory (`whileUnchanged`) keeps, on SQLite, the ids a broad search matches (for the
+ * sort-index walk of sqlite-list-plan.ts: one FTS evaluation instead of one per page) and the
+ * API-key lookups of authentication (api-keys.repository.ts).
  */
 
 /** Distinct totals kept (least recently used goes first). */
@@ -33,7 +34,12 @@ export type CountCache = ChangeMemo<number>;
  * computed, and kept only when the mark still reads the same after: an answer is only ever
  * given back while the database is exactly as it was computed over.
  */
-export function whileUnchanged<T>(changeMark: () => string | Promise<string>, size: number): ChangeMemo<T> {
+export function whileUnchanged<T>(
+  changeMark: () => string | Promise<string>,
+  size: number,
+  /** which answers are worth remembering (default: all) */
+  keep: (value: T) => boolean = () => true,
+): ChangeMemo<T> {
   const entries = new Map<string, { mark: string; value: T }>();
   return async (key, compute) => {
     const mark = await changeMark();
@@ -44,7 +50,7 @@ export function whileUnchanged<T>(changeMark: () => string | Promise<string>, si
       return hit.value;
     }
     const value = await compute();
-    if ((await changeMark()) === mark) {
+    if (keep(value) && (await changeMark()) === mark) {
       entries.set(key, { mark, value });
       if (entries.size > size) entries.delete(entries.keys().next().value as string);
     }

@@ -6,7 +6,7 @@ import { type CountCache, countCache, uncachedCount, whileUnchanged } from './co
 import { type DbHandle, ping } from './db.ts';
 import { guardLookups } from './lookup-guard.ts';
 import type { DialectName } from './migrations/context.ts';
-import { apiKeysRepository } from './repositories/api-keys.repository.ts';
+import { type ApiKeysRepositoryOptions, apiKeysRepository, type FoundKey } from './repositories/api-keys.repository.ts';
 import { groupsRepository } from './repositories/groups.repository.ts';
 import { idempotencyRepository } from './repositories/idempotency.repository.ts';
 import { invitationsRepository } from './repositories/invitations.repository.ts';
@@ -25,13 +25,22 @@ import { mergeSearchIndex } from './search-index-upkeep.ts';
 /** Broad searches whose matched ids are remembered for the sort-index walk (each at most MATCH_SET_MAX ids). */
 const MATCH_SETS_KEPT = 64;
 
+/** API-key lookups remembered on SQLite (the most recently used keys). */
+const KEY_LOOKUPS_KEPT = 4096;
+
 /** How often the SQLite search index is merged (search-index-upkeep.ts); the first list starts a pass. */
 const SEARCH_INDEX_UPKEEP_MS = 10 * 60_000;
 
-function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean, lists: UsersRepositoryOptions): Store {
+/** What a store outside transactions remembers while the database is unchanged (count-cache.ts). */
+interface Memories {
+  lists: UsersRepositoryOptions;
+  keys: ApiKeysRepositoryOptions;
+}
+
+function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: boolean, memories: Memories): Store {
   return {
-    users: guardLookups(usersRepository(db, dialect, lists)),
-    apiKeys: guardLookups(apiKeysRepository(db, dialect)),
+    users: guardLookups(usersRepository(db, dialect, memories.lists)),
+    apiKeys: guardLookups(apiKeysRepository(db, dialect, memories.keys)),
     organizations: guardLookups(organizationsRepository(db, dialect)),
     memberships: guardLookups(membershipsRepository(db)),
     invitations: guardLookups(invitationsRepository(db)),
@@ -47,7 +56,7 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
       // Nested calls join the enclosing transaction.
       if (inTransaction) return fn(this);
       // A transaction sees its own uncommitted writes: its totals are never remembered.
-      return db.transaction().execute((trx) => fn(storeOver(trx, dialect, true, { totals: uncachedCount })));
+      return db.transaction().execute((trx) => fn(storeOver(trx, dialect, true, { lists: { totals: uncachedCount }, keys: {} })));
     },
     ping: () => ping(db),
   };
@@ -57,6 +66,13 @@ export function createStore(handle: DbHandle): Store {
   const totals: CountCache = handle.changeMark ? countCache(handle.changeMark) : uncachedCount;
   const sqlite = handle.dialect === 'sqlite';
   const upkeep = sqlite ? nowAndThen(SEARCH_INDEX_UPKEEP_MS, () => mergeSearchIndex(handle.db)) : undefined;
-  const matchSets = sqlite && handle.changeMark ? whileUnchanged<string | null>(handle.changeMark, MATCH_SETS_KEPT) : undefined;
-  return storeOver(handle.db, handle.dialect, false, { totals, ...(upkeep ? { upkeep } : {}), ...(matchSets ? { matchSets } : {}) });
+  // SQLite's change mark costs a microsecond; PostgreSQL's is a round trip, as dear as a key lookup.
+  const mark = sqlite ? handle.changeMark : undefined;
+  const matchSets = mark ? whileUnchanged<string | null>(mark, MATCH_SETS_KEPT) : undefined;
+  // Found keys only: unknown secrets (anyone can send those) never push a good key out.
+  const lookups = mark ? whileUnchanged<FoundKey>(mark, KEY_LOOKUPS_KEPT, (found) => found !== undefined) : undefined;
+  return storeOver(handle.db, handle.dialect, false, {
+    lists: { totals, ...(upkeep ? { upkeep } : {}), ...(matchSets ? { matchSets } : {}) },
+    keys: lookups ? { lookups } : {},
+  });
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ApiKey, ApiKeysRepository } from '../../core/ports.ts';
+import type { ChangeMemo } from '../count-cache.ts';
 import { rowToApiKey, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
 import { precompiled } from '../precompiled.ts';
@@ -20,7 +21,18 @@ const keyColumns = [
   'revoked_at',
 ] as const;
 
-export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): ApiKeysRepository {
+export type FoundKey = Awaited<ReturnType<ApiKeysRepository['findBySecretHash']>>;
+
+export interface ApiKeysRepositoryOptions {
+  /**
+   * Where key lookups may be remembered while the database is unchanged (count-cache.ts): any
+   * write anywhere — a revocation, a deactivated owner, another process's commit — forgets them,
+   * so a remembered lookup is always the one the database would give. Default: read every time.
+   */
+  lookups?: ChangeMemo<FoundKey>;
+}
+
+export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName, opts: ApiKeysRepositoryOptions = {}): ApiKeysRepository {
   // The hot path of every key-authenticated request: key, owner and the owner's group names
   // (policy needs no second query), each shape compiled once.
   //
@@ -54,7 +66,7 @@ export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): A
       .where('users.id', '=', 0),
   );
 
-  async function findBySecretHash(hash: string) {
+  async function readBySecretHash(hash: string): Promise<FoundKey> {
     if (dialect === 'sqlite') {
       const [keyRow] = await keyByHash([hash]);
       if (!keyRow) return undefined;
@@ -71,6 +83,9 @@ export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): A
     const groups = rows.map((g) => g.g_name).filter((n): n is string => n !== null);
     return { key: rowToApiKey(keyRow), user: rowToUser(row as unknown as UserRow), groups };
   }
+
+  const lookups = opts.lookups;
+  const findBySecretHash = lookups ? (hash: string) => lookups(hash, async () => frozen(await readBySecretHash(hash))) : readBySecretHash;
 
   return {
     async insert(k) {
@@ -172,4 +187,15 @@ export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName): A
         .execute();
     },
   };
+}
+
+/** A remembered lookup is shared by every request that presents the key: none may change it. */
+function frozen(found: FoundKey): FoundKey {
+  if (!found) return found;
+  Object.freeze(found.key.scopes);
+  Object.freeze(found.key);
+  Object.freeze(found.user.metadata);
+  Object.freeze(found.user);
+  Object.freeze(found.groups);
+  return Object.freeze(found);
 }
