@@ -15,6 +15,7 @@ import type { Core } from './core/index.ts';
 import { clientErrorHandler } from './http/client-errors.ts';
 import { toProblem } from './http/errors.ts';
 import { registerRequestLimits } from './http/limits.ts';
+import { lazyRequestLogger } from './http/request-logger.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerOidc } from './oidc/plugin.ts';
@@ -51,6 +52,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   let log: FastifyBaseLogger | undefined;
   const app = Fastify({
     logger: deps.logger ?? { level: config.LOG_LEVEL, redact: { paths: redactedPaths, censor: '[redacted]' } },
+    // request.log is made on its first written message (request-logger.ts); no logger, no children
+    ...(deps.logger === false ? {} : { childLoggerFactory: lazyRequestLogger }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     // Trailing slashes are significant: Plane needs them, CVAT and Testmo must not have them.

@@ -8,10 +8,10 @@
  * (`request.ip`, which honours X-Forwarded-For only with TRUST_PROXY). Counting happens in
  * onRequest, before any database work. One credential is one bucket whichever header carries it.
  */
-import { createHash } from 'node:crypto';
 // Type-only: brings in the `createRateLimit` decorator's typing.
 import type {} from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { sha256Hex } from '../core/ids.ts';
 import { type HeaderStyle, presentedCredential } from './credentials.ts';
 import { sessionCookieOf } from './session-cookie.ts';
 
@@ -55,7 +55,7 @@ export const rateLimitHeaders = {
   }),
 };
 
-const fingerprint = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+const fingerprint = (value: string) => sha256Hex(value).slice(0, 32);
 
 /** Authorization (any of its schemes) before X-Api-Key: the order most surfaces authenticate in. */
 const defaultStyles: readonly HeaderStyle[] = ['bearer', 'token', 'basic', 'x-api-key'];
