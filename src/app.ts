@@ -17,6 +17,7 @@ import { toProblem } from './http/errors.ts';
 import { registerRequestLimits } from './http/limits.ts';
 import { lazyRequestLogger } from './http/request-logger.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { buildSerializer } from './http/serializer.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerOidc } from './oidc/plugin.ts';
 import { surfaces } from './surfaces/index.ts';
@@ -66,6 +67,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // nullable scalars serialised by type lists, not anyOf (serializer.ts)
+    schemaController: { compilersFactory: { buildSerializer } },
     // A URL the router cannot decode (`%C0%AF`) or a path parameter over maxParamLength is
     // answered before any hook runs: answer it here, with the security headers every response has.
     frameworkErrors: (err, _req, reply) => {
