@@ -1,6 +1,5 @@
 /** Identifiers and secrets. Random parts come from the CSPRNG. */
 import * as crypto from 'node:crypto';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -8,14 +7,14 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export function randomBase62(n: number): string {
   let out = '';
   while (out.length < n) {
-    for (const byte of randomBytes(n * 2)) {
+    for (const byte of crypto.randomBytes(n * 2)) {
       if (byte < 248 && out.length < n) out += BASE62[byte % 62];
     }
   }
   return out;
 }
 
-export const newUuid = (): string => randomUUID();
+export const newUuid = (): string => crypto.randomUUID();
 
 /** Overplane-style public id: `user_` + 14 base62 characters. */
 export const newUserRef = (): string => `user_${randomBase62(14)}`;
@@ -26,5 +25,5 @@ export const newUserRef = (): string => `user_${randomBase62(14)}`;
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 export function sha256Hex(value: string): string {
-  return oneShot ? oneShot('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
+  return oneShot ? oneShot('sha256', value, 'hex') : crypto.createHash('sha256').update(value).digest('hex');
 }

@@ -23,5 +23,10 @@ export const ADMIN_GROUP = 'admin';
 
 /** Site admin: a superuser or a member of the `admin` group. */
 export function isSiteAdmin(actor: Actor): boolean {
-  return actor.user.isSuperuser || (actor.groups?.includes(ADMIN_GROUP) ?? false);
+  return isSiteAdminBy(actor.user, actor.groups ?? []);
+}
+
+/** `isSiteAdmin` from a user's superuser flag and group names (a listed user as well as the caller). */
+export function isSiteAdminBy(user: Pick<User, 'isSuperuser'>, groups: readonly string[]): boolean {
+  return user.isSuperuser || groups.includes(ADMIN_GROUP);
 }

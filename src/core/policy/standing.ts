@@ -2,14 +2,18 @@
  * How a caller stands: site admin, bound to one organization (service accounts), or holding a
  * role in an organization. Pure functions over facts the caller already loaded.
  */
-import { type Actor, ADMIN_GROUP } from '../auth/actor.ts';
+import { type Actor, isSiteAdminBy } from '../auth/actor.ts';
 import { orgRoleRank } from '../tenancy/roles.ts';
 import type { Membership, Organization, OrgRole } from '../tenancy/types.ts';
 import type { User } from '../users/users.types.ts';
 
 /** The organization a service account is confined to; undefined for everyone else. */
 export function boundOrgId(actor: Actor): number | undefined {
-  return actor.user.isServiceAccount && actor.user.serviceOrgId !== null ? actor.user.serviceOrgId : undefined;
+  return boundOrgOf(actor.user);
+}
+
+function boundOrgOf(user: Pick<User, 'isServiceAccount' | 'serviceOrgId'>): number | undefined {
+  return user.isServiceAccount && user.serviceOrgId !== null ? user.serviceOrgId : undefined;
 }
 
 /**
@@ -25,8 +29,7 @@ export type AdminFacts = Pick<User, 'isSuperuser' | 'isServiceAccount' | 'servic
 
 /** `isAdmin` from a user's facts and group names: for listed users as well as the caller. */
 export function isAdminUser(user: AdminFacts, groups: readonly string[]): boolean {
-  const boundToAnOrg = user.isServiceAccount && user.serviceOrgId !== null;
-  return (user.isSuperuser || groups.includes(ADMIN_GROUP)) && !boundToAnOrg;
+  return isSiteAdminBy(user, groups) && boundOrgOf(user) === undefined;
 }
 
 /**
