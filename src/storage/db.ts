@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { DialectName } from './migrations/context.ts';
 import { nameRegisteredStatements } from './named-statements.ts';
 import type { Database } from './schema.ts';
+import { isSearchIndexMerge } from './search-index-upkeep.ts';
 import { cachingDatabase } from './statement-cache.ts';
 
 // int8 (count(*), bigserial) as JS numbers: our ids and counts stay far below 2^53.
@@ -53,7 +54,7 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
     // is_active index pages a list touches no longer fit in 2 MB, and re-reading them halved
     // the speed of a broad search page or count (measured: count 25 -> 12 ms, page 19 -> 8 ms).
     sqlite.pragma(`cache_size = -${opts.sqliteCacheKiB ?? 16 * 1024}`);
-    const caching = cachingDatabase(sqlite);
+    const caching = cachingDatabase(sqlite, { contentNeutral: isSearchIndexMerge });
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: caching }) });
     const dataVersion = sqlite.prepare('pragma data_version').pluck();
     return { db, dialect: 'sqlite', close: () => db.destroy(), changeMark: () => `${caching.writes}:${dataVersion.get()}` };

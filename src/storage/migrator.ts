@@ -9,6 +9,7 @@ import * as m0004 from './migrations/0004_list_indexes.ts';
 import * as m0005 from './migrations/0005_oauth.ts';
 import * as m0006 from './migrations/0006_versions.ts';
 import * as m0007 from './migrations/0007_users_id_index.ts';
+import * as m0008 from './migrations/0008_search_index_usermerge.ts';
 import type { MigrationContext } from './migrations/context.ts';
 
 type MigrationModule = {
@@ -24,6 +25,7 @@ export const migrationModules: Record<string, MigrationModule> = {
   '0005_oauth': m0005,
   '0006_versions': m0006,
   '0007_users_id_index': m0007,
+  '0008_search_index_usermerge': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,5 @@
 /** The Store port of core, implemented over one Kysely instance (or one transaction). */
 import type { Kysely } from 'kysely';
-import { nowAndThen } from '../core/now-and-then.ts';
 import type { Store } from '../core/ports.ts';
 import { type CountCache, countCache, uncachedCount, whileUnchanged } from './count-cache.ts';
 import { type DbHandle, ping } from './db.ts';
@@ -20,16 +19,13 @@ import { sessionsRepository } from './repositories/sessions.repository.ts';
 import { signingKeysRepository } from './repositories/signing-keys.repository.ts';
 import { type UsersRepositoryOptions, usersRepository } from './repositories/users.repository.ts';
 import type { Database } from './schema.ts';
-import { mergeSearchIndex } from './search-index-upkeep.ts';
+import { searchIndexUpkeep } from './search-index-upkeep.ts';
 
 /** Broad searches whose matched ids are remembered for the sort-index walk (each at most MATCH_SET_MAX ids). */
 const MATCH_SETS_KEPT = 64;
 
 /** API-key lookups remembered on SQLite (the most recently used keys). */
 const KEY_LOOKUPS_KEPT = 4096;
-
-/** How often the SQLite search index is merged (search-index-upkeep.ts); the first list starts a pass. */
-const SEARCH_INDEX_UPKEEP_MS = 10 * 60_000;
 
 /** What a store outside transactions remembers while the database is unchanged (count-cache.ts). */
 interface Memories {
@@ -65,7 +61,7 @@ function storeOver(db: Kysely<Database>, dialect: DialectName, inTransaction: bo
 export function createStore(handle: DbHandle): Store {
   const totals: CountCache = handle.changeMark ? countCache(handle.changeMark) : uncachedCount;
   const sqlite = handle.dialect === 'sqlite';
-  const upkeep = sqlite ? nowAndThen(SEARCH_INDEX_UPKEEP_MS, () => mergeSearchIndex(handle.db)) : undefined;
+  const upkeep = sqlite ? searchIndexUpkeep(handle.db) : undefined;
   // SQLite's change mark costs a microsecond; PostgreSQL's is a round trip, as dear as a key lookup.
   const mark = sqlite ? handle.changeMark : undefined;
   const matchSets = mark ? whileUnchanged<string | null>(mark, MATCH_SETS_KEPT) : undefined;

@@ -27,7 +27,7 @@ describe('statement cache', () => {
   });
 
   it('keeps at most its size, dropping the least recently used', () => {
-    const db = cachingDatabase(memory(), 2);
+    const db = cachingDatabase(memory(), { size: 2 });
     const one = db.prepare('select 1');
     db.prepare('select 2');
     db.prepare('select 1'); // now the most recent
