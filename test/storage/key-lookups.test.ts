@@ -2,7 +2,8 @@
  * API-key lookups remembered on SQLite (api-keys.repository.ts, `whileUnchanged` of
  * count-cache.ts) are always what the database holds: a key revoked, or an owner deactivated,
  * by this process or by another connection to the same file, is seen by the very next lookup.
- * A remembered lookup is frozen (requests share it). PostgreSQL reads every time.
+ * A remembered lookup is frozen (requests share it). PostgreSQL reads every time. On both, the
+ * one lookup gives what the separate reads of key, owner and groups give.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { whileUnchanged } from '../../src/storage/count-cache.ts';
 import { type DbHandle, openDatabase } from '../../src/storage/db.ts';
 import { migrateToLatest } from '../../src/storage/migrator.ts';
 import { createStore } from '../../src/storage/store.ts';
+import { dialects } from '../helpers/dialects.ts';
 import { openQueryDb, type QueryDb } from '../query/helpers.ts';
 
 async function keyFor(store: Store, n: number): Promise<{ hash: string; userId: number; keyId: number }> {
@@ -178,5 +180,31 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('key lookups on PostgreSQL', () 
     expect(first).toBeDefined();
     expect(await store.apiKeys.findBySecretHash(hash)).not.toBe(first);
     expect(await store.apiKeys.findBySecretHash(hash)).toEqual(first);
+  });
+});
+
+describe.each(dialects)('the key lookup on %s', (dialect) => {
+  let db: QueryDb;
+  beforeAll(async () => {
+    db = await openQueryDb(dialect);
+  });
+  afterAll(async () => db?.close());
+
+  it('gives the key, the owner and the group names in id order, as the separate reads do', async () => {
+    const store = createStore(db.handle);
+    const { hash, userId, keyId } = await keyFor(store, 5);
+    const now = new Date().toISOString();
+    const zeta = await store.groups.insert('zeta-lookup', now);
+    const alpha = await store.groups.insert('alpha-lookup', now);
+    await store.groups.setUserGroups(userId, [alpha.id, zeta.id]);
+    await store.users.update(userId, { metadata: { team: 'blue', n: 1 }, timezone: 'Europe/Berlin' });
+    const found = await store.apiKeys.findBySecretHash(hash);
+    expect(found?.key).toEqual(await store.apiKeys.findByUuid(found?.key.uuid ?? ''));
+    expect(found?.key.id).toBe(keyId);
+    expect(found?.user).toEqual(await store.users.findById(userId));
+    expect(found?.user.metadata).toEqual({ team: 'blue', n: 1 });
+    expect(found?.groups).toEqual(['zeta-lookup', 'alpha-lookup']);
+    expect(found?.groups).toEqual(await store.groups.namesOfUser(userId));
+    expect(await store.apiKeys.findBySecretHash('0'.repeat(64))).toBeUndefined();
   });
 });
