@@ -10,6 +10,14 @@ import { migrateToLatest } from '../../src/storage/migrator.ts';
 import { usersRepository } from '../../src/storage/repositories/users.repository.ts';
 import { mergeSearchIndex, searchIndexSegments, searchIndexUpkeep } from '../../src/storage/search-index-upkeep.ts';
 
+/** Every user matching `aria`, newest first, with the total: the answer a merge must not change. */
+const everyMatch: ListRequest = {
+  filter: { kind: 'search', terms: ['aria'], fields: ['username', 'firstName', 'lastName'] },
+  sort: [{ field: 'id', direction: 'desc' }],
+  page: { kind: 'all' },
+  withTotal: true,
+};
+
 describe('search index upkeep (SQLite)', () => {
   let handle: DbHandle;
   const segments = async () =>
@@ -22,6 +30,8 @@ describe('search index upkeep (SQLite)', () => {
     await addUsers(0, 300);
   });
   afterAll(async () => handle?.close());
+
+  const searchAll = () => usersRepository(handle.db, 'sqlite').list(everyMatch, { kind: 'all' });
 
   async function addUsers(from: number, to: number) {
     const now = new Date().toISOString();
@@ -44,20 +54,13 @@ describe('search index upkeep (SQLite)', () => {
   }
 
   it('merges in slices until a slice finds nothing, and then a pass is one slice', async () => {
-    const request: ListRequest = {
-      filter: { kind: 'search', terms: ['aria'], fields: ['username', 'firstName', 'lastName'] },
-      sort: [{ field: 'id', direction: 'desc' }],
-      page: { kind: 'all' },
-      withTotal: true,
-    };
-    const repo = usersRepository(handle.db, 'sqlite');
-    const before = await repo.list(request, { kind: 'all' });
+    const before = await searchAll();
     const blocks = await segments();
     const slices = await mergeSearchIndex(handle.db, { slicePages: 4, pauseMs: 0 });
     expect(slices).toBeGreaterThan(1);
     expect(await segments()).toBeLessThan(blocks);
     expect(await mergeSearchIndex(handle.db, { pauseMs: 0 })).toBe(1);
-    const after = await repo.list(request, { kind: 'all' });
+    const after = await searchAll();
     expect(after.items.map((u) => u.id)).toEqual(before.items.map((u) => u.id));
     expect(after.total).toBe(300);
   });
@@ -78,21 +81,14 @@ describe('search index upkeep (SQLite)', () => {
     await mergeSearchIndex(handle.db, { pauseMs: 0 });
     expect(await searchIndexSegments(handle.db)).toBe(1);
     await addUsers(340, 380);
-    const request: ListRequest = {
-      filter: { kind: 'search', terms: ['aria'], fields: ['username', 'firstName', 'lastName'] },
-      sort: [{ field: 'id', direction: 'desc' }],
-      page: { kind: 'all' },
-      withTotal: true,
-    };
-    const repo = usersRepository(handle.db, 'sqlite');
-    const before = await repo.list(request, { kind: 'all' });
+    const before = await searchAll();
     const spread = await searchIndexSegments(handle.db);
     expect(spread).toBeGreaterThan(2);
     await mergeSearchIndex(handle.db, { levels: 'same', slicePages: 4, pauseMs: 0 });
     const folded = await searchIndexSegments(handle.db);
     expect(folded).toBeLessThan(spread);
     expect(folded).toBeGreaterThan(0);
-    const after = await repo.list(request, { kind: 'all' });
+    const after = await searchAll();
     expect(after.items.map((u) => u.id)).toEqual(before.items.map((u) => u.id));
     expect(after.total).toBe(380);
   });
