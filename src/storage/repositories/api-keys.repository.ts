@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { ApiKey, ApiKeysRepository } from '../../core/ports.ts';
 import type { ChangeMemo } from '../count-cache.ts';
+import { idList } from '../id-list.ts';
 import { rowToApiKey, rowToUser } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
 import { precompiled } from '../precompiled.ts';
@@ -33,6 +34,7 @@ export interface ApiKeysRepositoryOptions {
 }
 
 export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName, opts: ApiKeysRepositoryOptions = {}): ApiKeysRepository {
+  const ids = idList(dialect);
   // The hot path of every key-authenticated request: key, owner and the owner's group names
   // (policy needs no second query), each shape compiled once.
   //
@@ -151,7 +153,7 @@ export function apiKeysRepository(db: Kysely<Database>, dialect: DialectName, op
             .over((ob) => ob.partitionBy('user_id').orderBy('created_at', 'desc').orderBy('id', 'desc'))
             .as('rank'),
         )
-        .where('user_id', 'in', [...new Set(userIds)])
+        .where(ids.test('user_id', ids.parameter([...new Set(userIds)])))
         .where('revoked_at', 'is', null)
         .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
       const rows = await db.selectFrom(ranked.as('k')).selectAll().where('k.rank', '=', 1).execute();

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { GroupsRepository } from '../../core/ports.ts';
 import type { Group } from '../../core/tenancy/types.ts';
+import { idList } from '../id-list.ts';
+import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
 import { rowToGroup } from '../tenancy-mappers.ts';
 import { mapUniqueViolation } from '../unique-violation.ts';
@@ -10,7 +13,18 @@ const nameTaken = {
   'groups.name': { code: 'NAME_TAKEN', field: 'name' },
 } as const;
 
-export function groupsRepository(db: Kysely<Database>): GroupsRepository {
+export function groupsRepository(db: Kysely<Database>, dialect: DialectName): GroupsRepository {
+  const ids = idList(dialect);
+  // every page of users reads its groups with this one statement
+  const groupsOfUsers = precompiled(db, (db) =>
+    db
+      .selectFrom('user_groups')
+      .innerJoin('groups', 'groups.id', 'user_groups.group_id')
+      .select(['user_groups.user_id', 'groups.id', 'groups.name', 'groups.created_at'])
+      .where(ids.test('user_groups.user_id', ids.parameter([])))
+      .orderBy('user_groups.user_id')
+      .orderBy('groups.id'),
+  );
   return {
     async list() {
       const rows = await db.selectFrom('groups').selectAll().orderBy('id').execute();
@@ -75,17 +89,10 @@ export function groupsRepository(db: Kysely<Database>): GroupsRepository {
     },
     async ofUsers(userIds) {
       const out = new Map<number, Group[]>();
-      const ids = [...new Set(userIds)];
-      for (const id of ids) out.set(id, []);
-      if (ids.length === 0) return out;
-      const rows = await db
-        .selectFrom('user_groups')
-        .innerJoin('groups', 'groups.id', 'user_groups.group_id')
-        .select(['user_groups.user_id', 'groups.id', 'groups.name', 'groups.created_at'])
-        .where('user_groups.user_id', 'in', ids)
-        .orderBy('user_groups.user_id')
-        .orderBy('groups.id')
-        .execute();
+      const unique = [...new Set(userIds)];
+      for (const id of unique) out.set(id, []);
+      if (unique.length === 0) return out;
+      const rows = await groupsOfUsers([ids.parameter(unique)]);
       for (const r of rows) out.get(r.user_id)?.push(rowToGroup(r));
       return out;
     },

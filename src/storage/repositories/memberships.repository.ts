@@ -1,6 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { MembershipsRepository } from '../../core/ports.ts';
+import { idList } from '../id-list.ts';
 import { rowToUser } from '../mappers.ts';
+import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import type { Database, MembershipRow, UserRow } from '../schema.ts';
 import { rowToMembership } from '../tenancy-mappers.ts';
 import { mapUniqueViolation, preconditionFailed } from '../unique-violation.ts';
@@ -12,7 +15,16 @@ const alreadyMember = {
 
 const membershipColumns = ['id', 'user_id', 'org_id', 'role', 'is_active', 'joined_at', 'invited_by'] as const;
 
-export function membershipsRepository(db: Kysely<Database>): MembershipsRepository {
+export function membershipsRepository(db: Kysely<Database>, dialect: DialectName): MembershipsRepository {
+  const ids = idList(dialect);
+  // parameters: org id, user ids
+  const membershipsOfUsers = precompiled(db, (db) =>
+    db
+      .selectFrom('memberships')
+      .selectAll()
+      .where('org_id', '=', 0)
+      .where(ids.test('user_id', ids.parameter([]))),
+  );
   const exists = async (id: number) =>
     (await db.selectFrom('memberships').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   return {
@@ -73,12 +85,7 @@ export function membershipsRepository(db: Kysely<Database>): MembershipsReposito
     },
     async findMany(orgId, userIds) {
       if (userIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('memberships')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('user_id', 'in', [...userIds])
-        .execute();
+      const rows = await membershipsOfUsers([orgId, ids.parameter([...new Set(userIds)])]);
       return rows.map(rowToMembership);
     },
     /** +1 on `version`; with `expectedVersion`, compare and set in one statement (see users.update). */

@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { ProjectsRepository } from '../../core/ports.ts';
+import { idList } from '../id-list.ts';
+import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
 import { rowToProject, rowToProjectMember } from '../tenancy-mappers.ts';
 import { mapUniqueViolation } from '../unique-violation.ts';
@@ -9,7 +12,16 @@ const alreadyMember = {
   'project_members.project_id': { code: 'ALREADY_MEMBER', field: 'userId' },
 } as const;
 
-export function projectsRepository(db: Kysely<Database>): ProjectsRepository {
+export function projectsRepository(db: Kysely<Database>, dialect: DialectName): ProjectsRepository {
+  const ids = idList(dialect);
+  // parameters: project id, user ids
+  const membersAmong = precompiled(db, (db) =>
+    db
+      .selectFrom('project_members')
+      .selectAll()
+      .where('project_id', '=', 0)
+      .where(ids.test('user_id', ids.parameter([]))),
+  );
   return {
     async insert(p) {
       const row = await db
@@ -79,12 +91,7 @@ export function projectsRepository(db: Kysely<Database>): ProjectsRepository {
     },
     async findMembers(projectId, userIds) {
       if (userIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('project_members')
-        .selectAll()
-        .where('project_id', '=', projectId)
-        .where('user_id', 'in', [...userIds])
-        .execute();
+      const rows = await membersAmong([projectId, ids.parameter([...new Set(userIds)])]);
       return rows.map(rowToProjectMember);
     },
     async hasAnyIn(userId, orgId) {

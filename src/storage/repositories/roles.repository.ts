@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { RolesRepository } from '../../core/ports.ts';
+import { idList } from '../id-list.ts';
+import type { DialectName } from '../migrations/context.ts';
+import { precompiled } from '../precompiled.ts';
 import type { Database } from '../schema.ts';
 import { rowToRole } from '../tenancy-mappers.ts';
 import { mapUniqueViolation } from '../unique-violation.ts';
@@ -9,7 +12,15 @@ const nameTaken = {
   'roles.name': { code: 'NAME_TAKEN', field: 'name' },
 } as const;
 
-export function rolesRepository(db: Kysely<Database>): RolesRepository {
+export function rolesRepository(db: Kysely<Database>, dialect: DialectName): RolesRepository {
+  const idsOf = idList(dialect);
+  const rolesAmong = precompiled(db, (db) =>
+    db
+      .selectFrom('roles')
+      .selectAll()
+      .where(idsOf.test('id', idsOf.parameter([])))
+      .orderBy('id'),
+  );
   return {
     async list() {
       const rows = await db.selectFrom('roles').selectAll().orderBy('id').execute();
@@ -34,7 +45,7 @@ export function rolesRepository(db: Kysely<Database>): RolesRepository {
     async getMany(ids) {
       const unique = [...new Set(ids)];
       if (unique.length === 0) return [];
-      const rows = await db.selectFrom('roles').selectAll().where('id', 'in', unique).orderBy('id').execute();
+      const rows = await rolesAmong([idsOf.parameter(unique)]);
       return rows.map(rowToRole);
     },
   };
