@@ -7,7 +7,7 @@ const bool = (v: number | boolean): boolean => v === 1 || v === true;
 const int = (v: boolean): number => (v ? 1 : 0);
 
 function parseObject(text: string): Record<string, unknown> {
-  // not read (a list of some fields, `rowToPickedUser`) or empty: no parse, and no exception to catch
+  // absent (a row without the column) or empty: no parse, and no exception to catch
   if (typeof text !== 'string' || text === '{}') return {};
   try {
     const v: unknown = JSON.parse(text);
@@ -134,18 +134,23 @@ const fieldConversions: Partial<Record<keyof User, (value: never) => unknown>> =
 };
 
 type Picker = (row: Record<string, unknown>) => Record<string, unknown>;
-const pickers = new WeakMap<readonly (keyof User)[], Picker>();
+/** Pickers by field list; a list's fields are constants of the surfaces, so few are ever made. */
+const pickers = new Map<string, Picker>();
+const PICKERS_KEPT = 64;
 
 /**
- * Reads `fields` from the row, one column each. Lists read a few fields of up to 100 rows a page:
- * building the whole user (~50 fields) and copying the wanted ones out cost 3-4 % of a Testmo
- * page's CPU, and a loop over (field, column) pairs, whose keyed reads and writes V8 cannot
- * specialise, 3 %. So a picker is generated once per `fields` array (they are constants of the
- * surfaces) as one object literal, `(r, c) => ({"id": r["id"], "isActive": c[1](r["is_active"]), …})`,
- * as statement-cache.ts does for rows. Names are JSON-quoted field and column names of the schema.
+ * A function reading only `fields` of a user from a row holding at least
+ * `columnsOfUserFields(fields)`, with the values `rowToUser` gives. Lists read a few fields of up
+ * to 100 rows a page: building the whole user (~50 fields) and copying the wanted ones out cost
+ * 3-4 % of a Testmo page's CPU, and a loop over (field, column) pairs, whose keyed reads and
+ * writes V8 cannot specialise, 3 %. So the picker is generated once per field list as one object
+ * literal, `(r, c) => ({"id": r["id"], "isActive": c[1](r["is_active"]), …})`, as
+ * statement-cache.ts does for rows. Names are JSON-quoted field and column names of the schema.
+ * Take it once per page, not per row.
  */
-function pickerOf(fields: readonly (keyof User)[]): Picker {
-  let picker = pickers.get(fields);
+export function userPicker<K extends keyof User>(fields: readonly K[]): (row: UserRow) => Pick<User, K> {
+  const key = fields.join(',');
+  let picker = pickers.get(key);
   if (!picker) {
     const conversions: ((v: unknown) => unknown)[] = [];
     const parts = fields.map((f) => {
@@ -160,14 +165,10 @@ function pickerOf(fields: readonly (keyof User)[]): Picker {
       c: typeof conversions,
     ) => Record<string, unknown>;
     picker = (row) => build(row, conversions);
-    pickers.set(fields, picker);
+    if (pickers.size >= PICKERS_KEPT) pickers.delete(pickers.keys().next().value as string);
+    pickers.set(key, picker);
   }
-  return picker;
-}
-
-/** Only `fields` of a user, from a row holding at least `columnsOfUserFields(fields)`; the same values `rowToUser` gives. */
-export function rowToPickedUser<K extends keyof User>(row: UserRow, fields: readonly K[]): Pick<User, K> {
-  return pickerOf(fields)(row as unknown as Record<string, unknown>) as Pick<User, K>;
+  return picker as unknown as (row: UserRow) => Pick<User, K>;
 }
 
 function toColumnValue(value: unknown): unknown {

@@ -1,11 +1,11 @@
 /**
- * `rowToPickedUser` reads each field from its own column; it must give what `rowToUser` gives for
+ * `userPicker` reads each field from its own column; it must give what `rowToUser` gives for
  * the same fields, whatever the row holds (booleans stored as 0/1, metadata as JSON text, a
  * password hash or none), and nothing else.
  */
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/core/users/users.types.ts';
-import { rowToPickedUser, rowToUser, userColumns } from '../../src/storage/mappers.ts';
+import { rowToUser, userColumns, userPicker } from '../../src/storage/mappers.ts';
 import type { UserRow } from '../../src/storage/schema.ts';
 
 function rowWith(overrides: Partial<Record<keyof UserRow, unknown>>): UserRow {
@@ -36,22 +36,27 @@ const rows: [string, UserRow][] = [
   ['metadata that is not an object', rowWith({ metadata: '[1]' })],
 ];
 
-describe('rowToPickedUser', () => {
+describe('userPicker', () => {
   it.each(rows)('gives every field as rowToUser does: %s', (_name, row) => {
     const full = rowToUser(row);
     const fields = Object.keys(full) as (keyof User)[];
-    expect(rowToPickedUser(row, fields)).toStrictEqual(full);
+    expect(userPicker(fields)(row)).toStrictEqual(full);
   });
 
   it.each(rows)('gives only the fields asked for: %s', (_name, row) => {
     const fields = ['id', 'isActive', 'hasPassword', 'metadata', 'createdAt'] as const;
     const full = rowToUser(row);
-    expect(rowToPickedUser(row, fields)).toStrictEqual({
+    expect(userPicker(fields)(row)).toStrictEqual({
       id: full.id,
       isActive: full.isActive,
       hasPassword: full.hasPassword,
       metadata: full.metadata,
       createdAt: full.createdAt,
     });
+  });
+
+  it('is made once per field list, whether or not the list is the same array', () => {
+    expect(userPicker(['id', 'email'])).toBe(userPicker(['id', 'email']));
+    expect(userPicker(['id', 'email'])).not.toBe(userPicker(['email', 'id']));
   });
 });

@@ -5,7 +5,7 @@ import type { UsersRepository } from '../../core/ports.ts';
 import type { ListRequest, ListResult, SortKey } from '../../core/query/model.ts';
 import type { User } from '../../core/users/users.types.ts';
 import { type ChangeMemo, type CountCache, uncachedCount } from '../count-cache.ts';
-import { columnsOfUserFields, patchToRow, recordToRow, rowToPickedUser, rowToUser } from '../mappers.ts';
+import { columnsOfUserFields, patchToRow, recordToRow, rowToUser, userPicker } from '../mappers.ts';
 import type { DialectName } from '../migrations/context.ts';
 import { precompiled } from '../precompiled.ts';
 import {
@@ -292,7 +292,7 @@ export function usersRepository(db: Kysely<Database>, dialect: DialectName, opts
       }
       const last = pageRows[pageRows.length - 1];
       return {
-        items: fields ? pageRows.map((r) => rowToPickedUser(r, fields)) : pageRows.map(rowToUser),
+        items: fields ? pageRows.map(userPicker(fields)) : pageRows.map(rowToUser),
         total: count,
         hasMore,
         nextCursor:
