@@ -8,7 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './migrations/context.ts';
-import { nameRegisteredStatements } from './named-statements.ts';
+import { nameRegisteredStatements, runRegisteredDirectly } from './named-statements.ts';
 import type { Database } from './schema.ts';
 import { isSearchIndexMerge } from './search-index-upkeep.ts';
 import { cachingDatabase } from './statement-cache.ts';
@@ -80,6 +80,7 @@ export function openDatabase(url: string, opts: DbOptions = {}): DbHandle {
   });
   nameRegisteredStatements(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  runRegisteredDirectly(db, pool);
   // Should the server not answer it, every mark is new and nothing is remembered.
   let marks = 0;
   const changeMark = async () => {

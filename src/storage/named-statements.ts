@@ -7,6 +7,9 @@
  */
 import type pg from 'pg';
 
+/** Runs a registered SQL text straight on the pool, as a named statement. */
+export type DirectRun = (text: string, values: readonly unknown[]) => Promise<unknown[]>;
+
 const names = new Map<string, string>();
 
 /** Marks a SQL text (compiled once, run often) to be sent as a named statement. */
@@ -24,3 +27,24 @@ export function nameRegisteredStatements(pool: pg.Pool): void {
     };
   });
 }
+
+// The root Kysely of each pool, and how to run its registered texts without Kysely.
+const direct = new WeakMap<object, DirectRun>();
+
+/**
+ * Lets the precompiled lookups of `db` (the root instance, never a transaction: that is another
+ * object and keeps its connection) skip Kysely's executor and go to the pool as `pool.query`
+ * does. Kysely adds an async provider, driver and connection layer per query (about 5–10 µs of
+ * CPU per lookup, measured against `pool.query` on the 1M-user bench database, 10 concurrent),
+ * a tenth of an API-key request on PostgreSQL; the SQL, its parameters and the rows are the same.
+ */
+export function runRegisteredDirectly(db: object, pool: pg.Pool): void {
+  direct.set(db, async (text, values) => {
+    const name = names.get(text);
+    const result = await pool.query(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
+    return result.rows;
+  });
+}
+
+/** The direct runner of `db`, when it is a root instance over a PostgreSQL pool. */
+export const directRunOf = (db: object): DirectRun | undefined => direct.get(db);
