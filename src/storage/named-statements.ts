@@ -39,11 +39,8 @@ const direct = new WeakMap<object, DirectRun>();
  * a tenth of an API-key request on PostgreSQL; the SQL, its parameters and the rows are the same.
  */
 export function runRegisteredDirectly(db: object, pool: pg.Pool): void {
-  direct.set(db, async (text, values) => {
-    const name = names.get(text);
-    const result = await pool.query(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
-    return result.rows;
-  });
+  // A text and its values, as Kysely sends them: the clients' `query` above names it.
+  direct.set(db, async (text, values) => (await pool.query(text, values as unknown[])).rows);
 }
 
 /** The direct runner of `db`, when it is a root instance over a PostgreSQL pool. */
