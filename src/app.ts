@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,6 +14,7 @@ import type { Core } from './core/index.ts';
 import { clientErrorHandler } from './http/client-errors.ts';
 import { toProblem } from './http/errors.ts';
 import { registerRequestLimits } from './http/limits.ts';
+import { registerRateLimiting } from './http/rate-limit.ts';
 import { lazyRequestLogger } from './http/request-logger.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { buildSerializer } from './http/serializer.ts';
@@ -114,10 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRequestLimits(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.BODY_LIMIT_BYTES });
-  await app.register(rateLimit, {
-    global: false,
-    ...(deps.redis ? { redis: deps.redis as never, nameSpace: 'roster-rl:' } : {}),
-  });
+  registerRateLimiting(app, deps.redis ? { redis: deps.redis } : {});
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

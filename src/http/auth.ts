@@ -8,7 +8,7 @@ import { type Actor, allScopes } from '../core/auth/actor.ts';
 import type { AuthOutcome } from '../core/auth/authenticate.ts';
 import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
-import { type HeaderStyle, presentedCredential } from './credentials.ts';
+import { type HeaderStyle, presentedCredential, secretSha256 } from './credentials.ts';
 import { isCrossSiteWrite, sessionCookieOf } from './session-cookie.ts';
 
 declare module 'fastify' {
@@ -32,24 +32,27 @@ export interface AuthOptions {
   cookie?: boolean;
 }
 
-/** Resolves the request's credential; `undefined` with no credential at all. */
-export async function resolveActor(
+const invalid: AuthOutcome = { ok: false, reason: 'invalid' };
+
+/**
+ * Resolves the request's credential. Not `async`: the secret's lookup promise is handed on as
+ * it is (the credential was read, and hashed, by the rate limiter already).
+ */
+export function resolveActor(
   core: Core,
   request: FastifyRequest,
   options: Pick<AuthOptions, 'styles' | 'basic' | 'cookie'>,
 ): Promise<AuthOutcome | AuthFailure> {
   const presented = presentedCredential(request, options.styles);
+  if (presented.kind === 'secret') return core.authenticate(presented.secret, secretSha256(presented));
   if (presented.kind === 'none') {
     const token = options.cookie ? sessionCookieOf(request) : undefined;
-    if (token === undefined || isCrossSiteWrite(request)) return 'missing';
-    return (await core.sessions.authenticate(token)) ?? { ok: false, reason: 'invalid' };
+    if (token === undefined || isCrossSiteWrite(request)) return Promise.resolve('missing');
+    return core.sessions.authenticate(token).then((outcome) => outcome ?? invalid);
   }
-  if (presented.kind === 'malformed') return 'malformed';
-  if (presented.kind === 'basic') {
-    if (!options.basic) return 'invalid';
-    return options.basic(presented.username, presented.password, request);
-  }
-  return core.authenticate(presented.secret);
+  if (presented.kind === 'malformed') return Promise.resolve('malformed');
+  if (!options.basic) return Promise.resolve('invalid');
+  return options.basic(presented.username, presented.password, request);
 }
 
 /** A preHandler that requires an authenticated principal. */

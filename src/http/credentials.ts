@@ -1,14 +1,19 @@
 /**
  * Reads a credential from a request in the header styles a surface accepts. No I/O: verifying
  * the secret is core's job (`core.authenticate`).
+ *
+ * A request is read once per set of styles and its secret hashed once: the rate limiter (which
+ * counts per credential) and the authentication hook ask the same question about the same
+ * request, and the key lookup wants the same SHA-256 the limiter's bucket is named after.
  */
 import type { FastifyRequest } from 'fastify';
+import { sha256Hex } from '../core/ids.ts';
 
 export type HeaderStyle = 'x-api-key' | 'bearer' | 'token' | 'basic';
 
 export type PresentedCredential =
   | { kind: 'none' }
-  | { kind: 'secret'; secret: string; style: HeaderStyle }
+  | { kind: 'secret'; secret: string; style: HeaderStyle /** hex SHA-256 of `secret`, once `secretSha256` asked */; sha256?: string }
   | { kind: 'basic'; username: string; password: string }
   /** a header of an accepted style is there but unusable (e.g. `Bearer` with two words) */
   | { kind: 'malformed'; style: HeaderStyle };
@@ -18,8 +23,38 @@ function headerValue(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** The SHA-256 of a presented secret, computed at most once per request. */
+export function secretSha256(presented: { secret: string; sha256?: string }): string {
+  presented.sha256 ??= sha256Hex(presented.secret);
+  return presented.sha256;
+}
+
+const readOnce = Symbol('roster.presentedCredential');
+
+interface ReadCredential {
+  styles: readonly HeaderStyle[];
+  presented: PresentedCredential;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    [readOnce]?: ReadCredential;
+  }
+}
+
+const sameStyles = (a: readonly HeaderStyle[], b: readonly HeaderStyle[]) =>
+  a === b || (a.length === b.length && a.every((style, i) => style === b[i]));
+
 /** Styles are tried in the order given; the first header present decides. Empty values count as absent. */
 export function presentedCredential(req: FastifyRequest, styles: readonly HeaderStyle[]): PresentedCredential {
+  const earlier = req[readOnce];
+  if (earlier && sameStyles(earlier.styles, styles)) return earlier.presented;
+  const presented = readCredential(req, styles);
+  req[readOnce] = { styles, presented };
+  return presented;
+}
+
+function readCredential(req: FastifyRequest, styles: readonly HeaderStyle[]): PresentedCredential {
   const authorization = headerValue(req, 'authorization')?.trim() ?? '';
   const [scheme = '', ...rest] = authorization.split(/\s+/);
   const value = rest.join(' ');

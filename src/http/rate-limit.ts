@@ -1,19 +1,62 @@
 /**
- * Request rate limits for every surface, on @fastify/rate-limit (registered once in app.ts with
- * `global: false`, over Redis when REDIS_URL is set so every instance counts together).
+ * Request rate limits for every surface, counted by @fastify/rate-limit's own stores (an LRU in
+ * memory, or its Redis script when REDIS_URL is set so every instance counts together).
  *
  * A surface states a policy: its bucket name, max per window, the headers it shows on every
  * response and how its 429 looks. Requests are counted per credential (a hash of the presented
  * secret, never the secret; HTTP Basic by username) or, without one, per client address
  * (`request.ip`, which honours X-Forwarded-For only with TRUST_PROXY). Counting happens in
  * onRequest, before any database work. One credential is one bucket whichever header carries it.
+ *
+ * Why the hook is ours and not the plugin's `createRateLimit`: that one awaits the key, the
+ * limits and a promise around `store.incr` on every request, several microtask hops that cost
+ * about as much as the counting itself on a key-authenticated request. The store interface is
+ * the plugin's documented extension point, so the counting (and its Redis Lua) stays theirs.
  */
-// Type-only: brings in the `createRateLimit` decorator's typing.
-import type {} from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { sha256Hex } from '../core/ids.ts';
-import { type HeaderStyle, presentedCredential } from './credentials.ts';
+import { type HeaderStyle, presentedCredential, secretSha256 } from './credentials.ts';
 import { sessionCookieOf } from './session-cookie.ts';
+
+/** Counts one request against `key` in a window of `timeWindow` ms; `current` includes this one. */
+interface CounterStore {
+  incr(
+    key: string,
+    callback: (err: Error | null, result: { current: number; ttl: number } | null) => void,
+    timeWindow: number,
+    max: number,
+  ): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the counters of the policy named so (one store per name, shared by every hook of it) */
+    rateLimitCounters(policyName: string): CounterStore;
+  }
+}
+
+export interface RateLimitStorage {
+  /** an ioredis client: counters shared by every instance on it */
+  redis?: unknown;
+  /** Redis key prefix; a policy's keys read `<nameSpace><policy>:<bucket>` */
+  nameSpace?: string;
+}
+
+/** Where `rateLimitHook` counts; call once on the root instance, before the surfaces register. */
+export function registerRateLimiting(app: FastifyInstance, { redis, nameSpace = 'roster-rl:' }: RateLimitStorage = {}): void {
+  const stores = new Map<string, CounterStore>();
+  app.decorate('rateLimitCounters', (policyName: string) => {
+    let store = stores.get(policyName);
+    if (!store) {
+      // Fixed windows: no window restart while exceeded, no exponential back-off (the plugin's defaults).
+      store = redis ? new RedisStore(false, false, redis, `${nameSpace}${policyName}:`) : new LocalStore(false, false);
+      stores.set(policyName, store);
+    }
+    return store;
+  });
+}
 
 export interface RateLimitState {
   limit: number;
@@ -77,7 +120,8 @@ export function rateLimitKey(
     const presented = presentedCredential(request, styles);
     // A password is a low-entropy secret: count by username so no hash of it is kept.
     if (presented.kind === 'basic') return `u:${fingerprint(presented.username)}`;
-    if (presented.kind === 'secret') return `c:${fingerprint(presented.secret)}`;
+    // The same SHA-256 the key lookup uses, so it is taken once per request.
+    if (presented.kind === 'secret') return `c:${secretSha256(presented).slice(0, 32)}`;
     if (presented.kind === 'none') {
       const cookie = sessionCookieOf(request);
       if (cookie) return `c:${fingerprint(cookie)}`;
@@ -87,40 +131,52 @@ export function rateLimitKey(
 }
 
 /** An onRequest hook enforcing `policy`; attach it to one route (`onRequest`) or use `applyRateLimit`. */
-export function rateLimitHook(app: FastifyInstance, policy: RateLimitPolicy): onRequestAsyncHookHandler {
-  // Each policy gets its own counter store from the plugin; over Redis its keys read
-  // `roster-rl:undefinedundefined-<policy>:<bucket>` (the plugin names child stores after a route,
-  // and a policy has none), which is harmless: the policy name keeps buckets apart.
-  const check = app.createRateLimit({
-    max: policy.max,
-    timeWindow: policy.windowMs,
-    keyGenerator: (request) => `${policy.name}:${rateLimitKey(request, policy.keyBy, policy.styles)}`,
-    // A Redis outage must not take the API down with it: count nothing and let requests through.
-    skipOnError: true,
-  });
+export function rateLimitHook(app: FastifyInstance, policy: RateLimitPolicy): onRequestHookHandler {
+  const counters = app.rateLimitCounters(policy.name);
   let warned = false;
-  return async function rateLimit(request, reply) {
-    let result: Awaited<ReturnType<typeof check>>;
-    try {
-      result = await check(request);
-    } catch (err) {
-      if (!warned) request.log.warn({ err }, 'rate limiting unavailable');
-      warned = true;
-      return;
-    }
-    if (result.isAllowed) return;
-    const ttl = result.ttl > 0 ? result.ttl : policy.windowMs;
-    const state: RateLimitState = {
-      limit: result.max,
-      remaining: result.remaining,
-      resetAtMs: Date.now() + ttl,
-      resetInSeconds: Math.max(1, Math.ceil(ttl / 1000)),
+  return function rateLimit(request, reply, done) {
+    const counted = (err: Error | null, result: { current: number; ttl: number } | null) => {
+      try {
+        if (err || !result) {
+          // A Redis outage must not take the API down with it: count nothing and let requests through.
+          if (!warned) request.log.warn({ err }, 'rate limiting unavailable');
+          warned = true;
+          done();
+          return;
+        }
+        warned = false;
+        const ttl = result.ttl > 0 ? result.ttl : policy.windowMs;
+        const state: RateLimitState = {
+          limit: policy.max,
+          remaining: Math.max(0, policy.max - result.current),
+          resetAtMs: Date.now() + ttl,
+          resetInSeconds: Math.max(1, Math.ceil(ttl / 1000)),
+        };
+        if (policy.headers) reply.headers(policy.headers(state));
+        if (result.current <= policy.max) {
+          done();
+          return;
+        }
+        reply.header('retry-after', String(state.resetInSeconds));
+        answerExceeded(policy, request, reply, state, done);
+      } catch (thrown) {
+        done(thrown as Error);
+      }
     };
-    if (policy.headers) reply.headers(policy.headers(state));
-    if (!result.isExceeded) return;
-    reply.header('retry-after', String(state.resetInSeconds));
-    return policy.exceeded(request, reply, state);
+    counters.incr(rateLimitKey(request, policy.keyBy, policy.styles), counted, policy.windowMs, policy.max);
   };
+}
+
+/** Sends the policy's 429; the request goes no further (`done` is called only if answering fails). */
+function answerExceeded(
+  policy: RateLimitPolicy,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: RateLimitState,
+  done: HookHandlerDoneFunction,
+): void {
+  const answered = policy.exceeded(request, reply, state);
+  if (answered instanceof Promise) answered.catch((err: Error) => done(err));
 }
 
 /** Enforces `policy` on every route of `app`'s scope (a surface plugin calls this before its routes). */

@@ -2,7 +2,9 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, allScopes } from '../../src/core/auth/actor.ts';
 import { AppError } from '../../src/core/errors.ts';
+import { sha256Hex } from '../../src/core/ids.ts';
 import { actorOf, passwordBasic, requireActor } from '../../src/http/auth.ts';
 import { SESSION_COOKIE } from '../../src/http/session-cookie.ts';
 import { buildTestCore, type TestCore } from '../helpers/core.ts';
@@ -68,5 +70,22 @@ describe.each(dialects)('shared auth hook on %s', (dialect) => {
     expect(r.json()).toEqual({ failure: 'missing' });
     const asToken = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Token ${token}` } });
     expect(asToken.json()).toEqual({ id: user.id, kind: 'session' });
+  });
+
+  it('looks a secret up by the SHA-256 it is handed, and each unknown shape is refused as invalid', async () => {
+    const user = await t.core.users.createTrusted({ email: 'keyed@example.com' });
+    const self: Actor = { user, credential: { kind: 'password', id: 'test', scopes: allScopes }, groups: [] };
+    const { secret } = await t.core.apiKeys.create(self, user, { name: 'hashed once' });
+    const viaHook = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Token ${secret}` } });
+    expect(viaHook.json()).toEqual({ id: user.id, kind: 'api_key' });
+    // The request's hash (taken once, for the rate limiter too) is what the lookup uses.
+    expect(await t.core.authenticate(secret, sha256Hex(secret))).toMatchObject({ ok: true, actor: { user: { id: user.id } } });
+    expect(await t.core.authenticate(secret, sha256Hex(`${secret}x`))).toEqual({ ok: false, reason: 'invalid' });
+    // An API-key-, session- and OAuth-token-shaped secret that matches nothing: every verifier declines.
+    for (const unknown of [`${secret.slice(0, -4)}zzzz`, `rss_${'a'.repeat(43)}`, 'A'.repeat(43)]) {
+      const r = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Token ${unknown}` } });
+      expect(r.statusCode, unknown).toBe(401);
+      expect(r.json()).toEqual({ failure: 'invalid' });
+    }
   });
 });

@@ -4,13 +4,19 @@
  * Redis tests run when TEST_REDIS_URL is set (redis://127.0.0.1:6379 on this machine).
  */
 import { randomBytes } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryAttemptStore } from '../../src/core/auth/memory-attempts.ts';
 import type { AttemptCounterStore } from '../../src/core/ports.ts';
-import { applyRateLimit, type RateLimitPolicy, rateLimitHeaders, rateLimitKey } from '../../src/http/rate-limit.ts';
+import {
+  applyRateLimit,
+  type RateLimitPolicy,
+  rateLimitHeaders,
+  rateLimitHook,
+  rateLimitKey,
+  registerRateLimiting,
+} from '../../src/http/rate-limit.ts';
 import { SESSION_COOKIE } from '../../src/http/session-cookie.ts';
 import { openRedis, redisAttemptStore } from '../../src/storage/redis.ts';
 import { bearer, buildTestApp, type TestApp } from '../helpers/app.ts';
@@ -30,7 +36,7 @@ const planePolicy = (max: number): RateLimitPolicy => ({
 async function bareApp(policy: RateLimitPolicy, redis?: Redis): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(import('@fastify/cookie'));
-  await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: `test-rl-${run}:` } : {}) });
+  registerRateLimiting(app, redis ? { redis, nameSpace: `test-rl-${run}:` } : {});
   await app.register(async (scope) => {
     applyRateLimit(scope, policy);
     scope.get('/thing', async () => ({ ok: true }));
@@ -114,6 +120,42 @@ describe('rate-limit policy in process', () => {
     const free = await app.inject({ method: 'GET', url: '/free', headers: key });
     expect(free.statusCode).toBe(200);
     expect(free.headers['x-ratelimit-remaining']).toBeUndefined();
+  });
+
+  it('counts every hook of one policy name in one bucket, and other names apart', async () => {
+    const shared = Fastify();
+    registerRateLimiting(shared);
+    const policy = planePolicy(2);
+    shared.get('/a', { onRequest: rateLimitHook(shared, policy) }, async () => ({ ok: true }));
+    shared.get('/b', { onRequest: rateLimitHook(shared, policy) }, async () => ({ ok: true }));
+    shared.get('/c', { onRequest: rateLimitHook(shared, { ...policy, name: `${policy.name}-other` }) }, async () => ({ ok: true }));
+    await shared.ready();
+    const codes = [];
+    for (const url of ['/a', '/b', '/a', '/c']) codes.push((await shared.inject({ method: 'GET', url })).statusCode);
+    expect(codes).toEqual([200, 200, 429, 200]);
+    await shared.close();
+  });
+
+  it('lets requests through, without limit headers, while Redis is unreachable, and warns once', async () => {
+    const warnings: string[] = [];
+    const stream = { write: (line: string) => warnings.push(JSON.parse(line).msg) };
+    const down = Fastify({ logger: { level: 'warn', stream } });
+    // Nothing listens on port 1; commands fail at once instead of queueing.
+    const unreachable = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    unreachable.on('error', () => {});
+    registerRateLimiting(down, { redis: unreachable, nameSpace: `test-rl-down-${run}:` });
+    await down.register(async (scope) => {
+      applyRateLimit(scope, planePolicy(1));
+      scope.get('/thing', async () => ({ ok: true }));
+    });
+    await down.ready();
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await down.inject({ method: 'GET', url: '/thing', headers: { 'x-api-key': 'k' } }));
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    expect(answers[0]?.headers['x-ratelimit-remaining']).toBeUndefined();
+    expect(warnings.filter((m) => m === 'rate limiting unavailable')).toHaveLength(1);
+    await down.close();
+    unreachable.disconnect();
   });
 });
 

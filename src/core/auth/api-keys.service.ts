@@ -154,10 +154,11 @@ export function createApiKeysService({ store, clock, defaultTtlDays }: ApiKeysDe
     /**
      * Resolves a presented secret to its key and owner. `undefined` when unknown, revoked or
      * expired; the caller tells an inactive owner apart (some surfaces answer differently).
+     * `secretSha256` spares hashing again when the caller already has it.
      */
-    async verify(secret: string): Promise<{ key: ApiKey; user: User; groups: string[] } | undefined> {
+    async verify(secret: string, secretSha256?: string): Promise<{ key: ApiKey; user: User; groups: string[] } | undefined> {
       if (secret.length < 8 || secret.length > 512) return undefined;
-      const found = await store.apiKeys.findBySecretHash(sha256Hex(secret));
+      const found = await store.apiKeys.findBySecretHash(secretSha256 ?? sha256Hex(secret));
       if (!found) return undefined;
       const nowMs = clock.now().getTime();
       if (found.key.revokedAt) return undefined;

@@ -3,6 +3,7 @@
  * and how their 401 looks; the outcome kinds here let each pick its own words.
  */
 
+import { sha256Hex } from '../ids.ts';
 import type { Actor } from './actor.ts';
 import type { ApiKeysService } from './api-keys.service.ts';
 
@@ -13,33 +14,43 @@ export type AuthOutcome =
   /** the credential is good but its owner is deactivated */
   | { ok: false; reason: 'inactive' };
 
-/** One kind of bearer credential (API key, session token, OAuth access token). */
-export type CredentialVerifier = (secret: string) => Promise<AuthOutcome | undefined>;
+/**
+ * One kind of bearer credential (API key, session token, OAuth access token). `secretSha256` is
+ * the hex SHA-256 of `secret` (every kind is stored by it; the caller may already have it). A
+ * verifier answers plain `undefined`, without a promise, when the secret's shape is not its kind:
+ * the common request then waits on one lookup and nothing else.
+ */
+export type CredentialVerifier = (secret: string, secretSha256: string) => Promise<AuthOutcome | undefined> | undefined;
 
 export function apiKeyVerifier(apiKeys: ApiKeysService): CredentialVerifier {
-  return async (secret) => {
-    const found = await apiKeys.verify(secret);
-    if (!found) return undefined;
-    if (!found.user.isActive) return { ok: false, reason: 'inactive' };
-    return {
-      ok: true,
-      actor: {
-        user: found.user,
-        credential: { kind: 'api_key', id: found.key.uuid, scopes: found.key.scopes as Actor['credential']['scopes'] },
-        groups: found.groups,
-      },
-    };
-  };
+  return (secret, secretSha256) =>
+    apiKeys.verify(secret, secretSha256).then((found): AuthOutcome | undefined => {
+      if (!found) return undefined;
+      if (!found.user.isActive) return { ok: false, reason: 'inactive' };
+      return {
+        ok: true,
+        actor: {
+          user: found.user,
+          credential: { kind: 'api_key', id: found.key.uuid, scopes: found.key.scopes as Actor['credential']['scopes'] },
+          groups: found.groups,
+        },
+      };
+    });
 }
+
+const invalid: AuthOutcome = { ok: false, reason: 'invalid' };
 
 /** Tries each verifier in order; the first that recognises the secret decides. */
 export function createAuthenticator(verifiers: CredentialVerifier[]) {
-  return async function authenticate(secret: string): Promise<AuthOutcome> {
-    for (const verify of verifiers) {
-      const outcome = await verify(secret);
-      if (outcome) return outcome;
-    }
-    return { ok: false, reason: 'invalid' };
+  return function authenticate(secret: string, secretSha256: string = sha256Hex(secret)): Promise<AuthOutcome> {
+    const tryFrom = (first: number): Promise<AuthOutcome> => {
+      for (let i = first; i < verifiers.length; i++) {
+        const pending = (verifiers[i] as CredentialVerifier)(secret, secretSha256);
+        if (pending) return pending.then((outcome) => outcome ?? tryFrom(i + 1));
+      }
+      return Promise.resolve(invalid);
+    };
+    return tryFrom(0);
   };
 }
 

@@ -42,9 +42,9 @@ const earlier = (a: string, b: string): string => (a < b ? a : b);
 export function createSessionsService({ store, clock, settings }: { store: Store; clock: Clock; settings: SessionsSettings }) {
   const live = (s: Session, nowMs: number) => !s.revokedAt && Date.parse(s.idleExpiresAt) > nowMs && Date.parse(s.expiresAt) > nowMs;
 
-  async function verify(token: string): Promise<{ session: Session; user: User } | undefined> {
+  async function verify(token: string, tokenSha256?: string): Promise<{ session: Session; user: User } | undefined> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX) || token.length > 128) return undefined;
-    const found = await store.sessions.findByTokenHash(sha256Hex(token));
+    const found = await store.sessions.findByTokenHash(tokenSha256 ?? sha256Hex(token));
     const nowMs = clock.now().getTime();
     if (!found || !live(found.session, nowMs)) return undefined;
     const s = found.session;
@@ -60,8 +60,8 @@ export function createSessionsService({ store, clock, settings }: { store: Store
   }
 
   /** The session as an Actor: a login carries every scope its owner has (policy bounds it). */
-  async function authenticate(token: string): Promise<AuthOutcome | undefined> {
-    const found = await verify(token);
+  async function authenticate(token: string, tokenSha256?: string): Promise<AuthOutcome | undefined> {
+    const found = await verify(token, tokenSha256);
     if (!found) return undefined;
     if (!found.user.isActive) return { ok: false, reason: 'inactive' };
     return { ok: true, actor: { user: found.user, credential: { kind: 'session', id: found.session.uuid, scopes: allScopes } } };
@@ -98,7 +98,8 @@ export function createSessionsService({ store, clock, settings }: { store: Store
     verify,
     authenticate,
     /** for `core.verifiers`: a session token also works as a Bearer credential */
-    verifier: authenticate satisfies CredentialVerifier,
+    verifier: ((token, tokenSha256) =>
+      token.startsWith(SESSION_TOKEN_PREFIX) ? authenticate(token, tokenSha256) : undefined) satisfies CredentialVerifier,
 
     /** The caller's live sessions, newest first. */
     async list(actor: Actor): Promise<Session[]> {

@@ -6,9 +6,8 @@
  * client or the principal shows on the very next request.
  */
 import type { Actor, Scope } from '../auth/actor.ts';
-import type { CredentialVerifier } from '../auth/authenticate.ts';
+import type { AuthOutcome, CredentialVerifier } from '../auth/authenticate.ts';
 import type { Clock } from '../clock.ts';
-import { sha256Hex } from '../ids.ts';
 import type { Store } from '../ports.ts';
 
 /** The provider's opaque tokens: 43 base64url characters (256 bits). Anything else is not ours. */
@@ -23,9 +22,7 @@ export function apiScopesOf(scope: string): Scope[] {
 }
 
 export function accessTokenVerifier(store: Store, clock: Clock): CredentialVerifier {
-  return async (secret) => {
-    if (!tokenShape.test(secret)) return undefined;
-    const idHash = sha256Hex(secret);
+  const verify = async (idHash: string): Promise<AuthOutcome | undefined> => {
     const token = await store.providerRecords.findAccessToken(idHash);
     if (!token) return undefined;
     if (token.clientDisabledAt !== null) return { ok: false, reason: 'invalid' };
@@ -38,4 +35,5 @@ export function accessTokenVerifier(store: Store, clock: Clock): CredentialVerif
     };
     return { ok: true, actor };
   };
+  return (secret, secretSha256) => (tokenShape.test(secret) ? verify(secretSha256) : undefined);
 }

@@ -1,5 +1,4 @@
 /** The tenancy services, assembled over one Store (see README.md in this folder for the API). */
-import type { Actor } from '../auth/actor.ts';
 import type { AuthOutcome } from '../auth/authenticate.ts';
 import { type Clock, isoNow } from '../clock.ts';
 import type { InvitationRedeemer, Store } from '../ports.ts';
@@ -29,16 +28,16 @@ export type Tenancy = ReturnType<typeof createTenancy>;
  * the credential (the API-key lookup joins them in) cost nothing more; for any other verifier
  * they are read here, once per request.
  */
-export function withActorGroups(
-  authenticate: (secret: string) => Promise<AuthOutcome>,
+export function withActorGroups<Args extends unknown[]>(
+  authenticate: (...args: Args) => Promise<AuthOutcome>,
   namesOfUser: (userId: number) => Promise<string[]>,
-): (secret: string) => Promise<AuthOutcome> {
-  return async (secret) => {
-    const outcome = await authenticate(secret);
-    if (!outcome.ok || outcome.actor.groups !== undefined) return outcome;
-    const actor: Actor = { ...outcome.actor, groups: await namesOfUser(outcome.actor.user.id) };
-    return { ok: true, actor };
-  };
+): (...args: Args) => Promise<AuthOutcome> {
+  return (...args) =>
+    authenticate(...args).then((outcome) => {
+      if (!outcome.ok || outcome.actor.groups !== undefined) return outcome;
+      const actor = outcome.actor;
+      return namesOfUser(actor.user.id).then((groups): AuthOutcome => ({ ok: true, actor: { ...actor, groups } }));
+    });
 }
 
 export * from './roles.ts';
