@@ -50,4 +50,19 @@ describe.each(dialects)('precompiled queries (%s)', (dialect) => {
       .catch((err: Error) => expect(err.message).toBe('roll back'));
     expect(await atRoot([3])).toEqual([]);
   });
+
+  it.runIf(dialect === 'postgres')('runs as a named statement, prepared once per connection', async () => {
+    const names = await handle.db.transaction().execute(async (trx) => {
+      const lookup = precompiled(trx, byId);
+      expect(await lookup([1])).toEqual([{ id: 1, name: 'one' }]);
+      expect(await lookup([2])).toEqual([{ id: 2, name: 'two' }]);
+      const prepared = await sql<{ name: string }>`
+        select name from pg_prepared_statements where statement like '%pc_items%' and statement not like '%pg_prepared_statements%'`.execute(
+        trx,
+      );
+      return prepared.rows.map((r) => r.name);
+    });
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(/^roster_\d+$/);
+  });
 });
