@@ -13,22 +13,12 @@
  * about as much as the counting itself on a key-authenticated request. The store interface is
  * the plugin's documented extension point, so the counting (and its Redis Lua) stays theirs.
  */
-import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
+import LocalStore, { type CounterStore } from '@fastify/rate-limit/store/LocalStore.js';
 import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { sha256Hex } from '../core/ids.ts';
 import { type HeaderStyle, presentedCredential, secretSha256 } from './credentials.ts';
 import { sessionCookieOf } from './session-cookie.ts';
-
-/** Counts one request against `key` in a window of `timeWindow` ms; `current` includes this one. */
-interface CounterStore {
-  incr(
-    key: string,
-    callback: (err: Error | null, result: { current: number; ttl: number } | null) => void,
-    timeWindow: number,
-    max: number,
-  ): void;
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -135,7 +125,7 @@ export function rateLimitHook(app: FastifyInstance, policy: RateLimitPolicy): on
   const counters = app.rateLimitCounters(policy.name);
   let warned = false;
   return function rateLimit(request, reply, done) {
-    const counted = (err: Error | null, result: { current: number; ttl: number } | null) => {
+    const counted: Parameters<CounterStore['incr']>[1] = (err, result) => {
       try {
         if (err || !result) {
           // A Redis outage must not take the API down with it: count nothing and let requests through.
