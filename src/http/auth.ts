@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, allScopes } from '../core/auth/actor.ts';
-import type { AuthOutcome } from '../core/auth/authenticate.ts';
+import { type AuthOutcome, invalidCredential } from '../core/auth/authenticate.ts';
 import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
 import { type HeaderStyle, presentedCredential, secretSha256 } from './credentials.ts';
@@ -32,11 +32,9 @@ export interface AuthOptions {
   cookie?: boolean;
 }
 
-const invalid: AuthOutcome = { ok: false, reason: 'invalid' };
-
 /**
  * Resolves the request's credential. Not `async`: the secret's lookup promise is handed on as
- * it is (the credential was read, and hashed, by the rate limiter already).
+ * it is. Where a rate limit ran first, the credential was read and hashed there already.
  */
 export function resolveActor(
   core: Core,
@@ -48,7 +46,7 @@ export function resolveActor(
   if (presented.kind === 'none') {
     const token = options.cookie ? sessionCookieOf(request) : undefined;
     if (token === undefined || isCrossSiteWrite(request)) return Promise.resolve('missing');
-    return core.sessions.authenticate(token).then((outcome) => outcome ?? invalid);
+    return core.sessions.authenticate(token).then((outcome) => outcome ?? invalidCredential);
   }
   if (presented.kind === 'malformed') return Promise.resolve('malformed');
   if (!options.basic) return Promise.resolve('invalid');

@@ -13,7 +13,13 @@ export type HeaderStyle = 'x-api-key' | 'bearer' | 'token' | 'basic';
 
 export type PresentedCredential =
   | { kind: 'none' }
-  | { kind: 'secret'; secret: string; style: HeaderStyle /** hex SHA-256 of `secret`, once `secretSha256` asked */; sha256?: string }
+  | {
+      kind: 'secret';
+      secret: string;
+      style: HeaderStyle;
+      /** hex SHA-256 of `secret`, once `secretSha256` was asked */
+      sha256?: string;
+    }
   | { kind: 'basic'; username: string; password: string }
   /** a header of an accepted style is there but unusable (e.g. `Bearer` with two words) */
   | { kind: 'malformed'; style: HeaderStyle };

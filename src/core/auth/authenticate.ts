@@ -38,7 +38,8 @@ export function apiKeyVerifier(apiKeys: ApiKeysService): CredentialVerifier {
     });
 }
 
-const invalid: AuthOutcome = { ok: false, reason: 'invalid' };
+/** The outcome of a secret no verifier recognises. */
+export const invalidCredential: AuthOutcome = Object.freeze({ ok: false, reason: 'invalid' });
 
 /** Tries each verifier in order; the first that recognises the secret decides. */
 export function createAuthenticator(verifiers: CredentialVerifier[]) {
@@ -48,7 +49,7 @@ export function createAuthenticator(verifiers: CredentialVerifier[]) {
         const pending = (verifiers[i] as CredentialVerifier)(secret, secretSha256);
         if (pending) return pending.then((outcome) => outcome ?? tryFrom(i + 1));
       }
-      return Promise.resolve(invalid);
+      return Promise.resolve(invalidCredential);
     };
     return tryFrom(0);
   };
