@@ -16,6 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { cpuSeconds, pinCores, type Started, startProcess, stopAllChildren } from './processes.ts';
+import { median as medianOf } from './report.ts';
+
+const median = (xs: number[]) => medianOf(xs) ?? Number.NaN;
 
 const [dbName, rootA, rootB, roundsArg = '12', secondsArg = '2'] = process.argv.slice(2);
 if (!dbName || !rootA || !rootB) {
@@ -60,8 +63,6 @@ async function cpuPerRequest(server: Started, path: string, headers: Record<stri
   if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx and ${r.errors} errors from ${server.url}${path}`);
   return ((after - before) * 1e6) / r.requests.total;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 try {
   const reference = await startProcess({

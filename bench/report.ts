@@ -28,10 +28,42 @@ export interface ScenarioResult {
   pairedReferenceRps?: number;
   /** the same for CPU µs per request */
   pairedReferenceCpuUs?: number;
-  /** requests/s divided by the reference's */
+  /**
+   * Paired rows' rounds, each the scenario and the reference measured back to back. Their ratios
+   * are the medians of the per-round ratios: this machine swings a whole run by ±15 %, a round
+   * much less, and one noisy round moves a median not at all where it moves a sum.
+   */
+  pairedRounds?: PairedRound[];
+  /** requests/s divided by the reference's (for paired rows the median over the rounds) */
   ratio?: number;
   /** CPU µs per request divided by the reference's (1.15 = 15 % more work per request) */
   cpuRatio?: number;
+}
+
+/** One round of a paired row. */
+export interface PairedRound {
+  requestsPerSec: number;
+  referenceRps: number;
+  cpuUsPerReq?: number;
+  referenceCpuUs?: number;
+}
+
+export const median = (xs: readonly number[]): number | undefined => {
+  if (xs.length === 0) return undefined;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Rounds of about 2 s (at least 3): long enough that connecting is noise, short enough for several. */
+export const pairedRoundCount = (durationS: number) => Math.max(3, Math.round(durationS / 2));
+
+/** Per-round ratios of a paired row: req/s ÷ the reference's, and CPU ÷ the reference's where every round has both. */
+export function roundRatios(rounds: readonly PairedRound[]): { rps: number[]; cpu: number[] | undefined } {
+  const rps = rounds.filter((r) => r.referenceRps > 0).map((r) => r.requestsPerSec / r.referenceRps);
+  const withCpu = rounds.filter((r) => r.cpuUsPerReq !== undefined && (r.referenceCpuUs ?? 0) > 0);
+  const cpu = withCpu.length === rounds.length ? withCpu.map((r) => (r.cpuUsPerReq as number) / (r.referenceCpuUs as number)) : undefined;
+  return { rps, cpu };
 }
 
 /** Reference rows are the ones whose id starts with `reference`; their mean req/s is the denominator. */
@@ -54,6 +86,14 @@ export function withRatios(results: readonly ScenarioResult[]): ScenarioResult[]
   return results.map((r) => {
     const out = { ...r };
     if (r.status !== 'ok') return out;
+    if (r.pairedRounds && r.pairedRounds.length > 0) {
+      const { rps, cpu } = roundRatios(r.pairedRounds);
+      const rpsMedian = median(rps);
+      const cpuMedian = cpu && median(cpu);
+      if (rpsMedian !== undefined) out.ratio = rpsMedian;
+      if (cpuMedian !== undefined) out.cpuRatio = cpuMedian;
+      return out;
+    }
     const rate = r.pairedReferenceRps ?? runWideRate;
     if (rate !== undefined && rate > 0 && r.requestsPerSec !== undefined) out.ratio = r.requestsPerSec / rate;
     const cpu = r.pairedReferenceCpuUs ?? runWideCpu;

@@ -16,7 +16,17 @@ import { type LoadSummary, probe, type RequestSpec, runLoad, skipReason } from '
 import { prepareOAuth } from './oauth.ts';
 import { cpuSeconds, type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
 import { progressReporter } from './progress.ts';
-import { evaluateTargets, formatTable, formatTargets, mergeSegments, type ScenarioResult, withRatios } from './report.ts';
+import {
+  evaluateTargets,
+  formatTable,
+  formatTargets,
+  mergeSegments,
+  type PairedRound,
+  pairedRoundCount,
+  roundRatios,
+  type ScenarioResult,
+  withRatios,
+} from './report.ts';
 import { type BenchContext, type CustomScenario, type HttpScenario, type Scenario, scenarios, targets } from './scenarios.ts';
 import { type BenchFixtures, defaultSeedOptions, seedBench } from './seed.ts';
 
@@ -182,6 +192,8 @@ async function measured(server: Started, spec: RequestSpec, opts: { durationS: n
   return { load, cpuS: before !== undefined && after !== undefined ? after - before : undefined };
 }
 
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value !== undefined ? { [key]: value } : {}) as { [P in K]?: V };
+
 const cpuPerRequest = (cpuS: number | undefined, requests: number) =>
   cpuS !== undefined && requests > 0 ? { cpuUsPerReq: (cpuS * 1e6) / requests } : {};
 
@@ -235,35 +247,59 @@ async function runHttp(
   const notes = [s.note, connections !== args.connections ? `${connections} connections` : undefined];
   const rss = sampleRss(server.pid);
   if (s.paired) {
-    // Alternate with the reference so both see the same share of a drifting machine.
+    // Rounds of the reference and this row back to back, the order swapped every round so
+    // neither always runs first; the ratios are the medians of the rounds' (see PairedRound).
     const refSpec = referenceScenario.request(ctx);
     const refCounter = { n: 0 };
-    const rounds = 3;
+    const rounds = pairedRoundCount(args.durationS);
     const segment = args.durationS / rounds;
     const mine: LoadSummary[] = [];
     const theirs: LoadSummary[] = [];
+    const pairedRounds: PairedRound[] = [];
     let myCpu = 0;
     let theirCpu = 0;
     for (let i = 0; i < rounds; i++) {
-      const r = await measured(servers.reference, refSpec, { durationS: segment, connections, counter: refCounter });
-      const m = await measured(server, spec, { durationS: segment, connections, counter });
+      const runReference = () => measured(servers.reference, refSpec, { durationS: segment, connections, counter: refCounter });
+      const runMine = () => measured(server, spec, { durationS: segment, connections, counter });
+      const referenceFirst = i % 2 === 0;
+      const first = await (referenceFirst ? runReference() : runMine());
+      const second = await (referenceFirst ? runMine() : runReference());
+      const [r, m] = referenceFirst ? [first, second] : [second, first];
       theirs.push(r.load);
       mine.push(m.load);
       theirCpu += r.cpuS ?? Number.NaN;
       myCpu += m.cpuS ?? Number.NaN;
+      pairedRounds.push({
+        requestsPerSec: m.load.requestsPerSec,
+        referenceRps: r.load.requestsPerSec,
+        ...optional('cpuUsPerReq', cpuPerRequest(m.cpuS, m.load.requests).cpuUsPerReq),
+        ...optional('referenceCpuUs', cpuPerRequest(r.cpuS, r.load.requests).cpuUsPerReq),
+      });
     }
     const peak = rss.stop();
     const ref = mergeSegments(theirs);
     const own = mergeSegments(mine);
-    notes.push(`paired: reference ${Math.round(ref.requestsPerSec)} req/s over the same ${rounds} rounds`);
+    const { rps, cpu } = roundRatios(pairedRounds);
+    const range = (xs: number[] | undefined) => (xs && xs.length > 0 ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : '–');
     const refCpu = cpuPerRequest(Number.isNaN(theirCpu) ? undefined : theirCpu, ref.requests).cpuUsPerReq;
+    const ownCpu = cpuPerRequest(Number.isNaN(myCpu) ? undefined : myCpu, own.requests).cpuUsPerReq;
+    // The sums too, so a reader sees what the medians replaced.
+    const summed =
+      ownCpu !== undefined && refCpu
+        ? `, summed ${(own.requestsPerSec / ref.requestsPerSec).toFixed(2)} and ${(ownCpu / refCpu).toFixed(2)}`
+        : '';
+    notes.push(
+      `paired: ${rounds} rounds of ${segment.toFixed(1)} s with the reference (${Math.round(ref.requestsPerSec)} req/s); ` +
+        `ratios are medians of rounds ranging × ref ${range(rps)}, CPU × ref ${range(cpu)}${summed}`,
+    );
     return {
       ...base,
       status: 'ok',
       ...fromLoad(own),
-      ...cpuPerRequest(Number.isNaN(myCpu) ? undefined : myCpu, own.requests),
+      ...optional('cpuUsPerReq', ownCpu),
       pairedReferenceRps: ref.requestsPerSec,
       ...(refCpu !== undefined ? { pairedReferenceCpuUs: refCpu } : {}),
+      pairedRounds,
       ...(peak !== undefined ? { rssMb: peak } : {}),
       note: notes.filter(Boolean).join('; '),
     };

@@ -8,8 +8,11 @@ import {
   evaluateTargets,
   formatTable,
   formatTargets,
+  median,
   mergeSegments,
+  pairedRoundCount,
   referenceRate,
+  roundRatios,
   type ScenarioResult,
   withRatios,
 } from '../../bench/report.ts';
@@ -92,6 +95,34 @@ describe('ratios to the reference', () => {
     ]);
     expect(r[1]?.cpuRatio).toBeCloseTo(1.2);
     expect(r[2]?.cpuRatio).toBeCloseTo(5);
+  });
+
+  it("takes a paired row's ratios as the medians of its rounds, so one disturbed round does not move them", () => {
+    const round = (rps: number, refRps: number, cpu: number, refCpu: number) => ({
+      requestsPerSec: rps,
+      referenceRps: refRps,
+      cpuUsPerReq: cpu,
+      referenceCpuUs: refCpu,
+    });
+    const rounds = [round(900, 1000, 110, 100), round(300, 1000, 400, 100), round(950, 1000, 105, 100), round(880, 1000, 112, 100)];
+    // the summed rows alone would say 0.76 and 1.82
+    const [, row] = withRatios([
+      ok('reference.me', 1000),
+      ok('native.me', 757, { cpuUsPerReq: 182, pairedReferenceCpuUs: 100, pairedRounds: rounds }),
+    ]);
+    expect(row?.ratio).toBeCloseTo((0.88 + 0.9) / 2);
+    expect(row?.cpuRatio).toBeCloseTo((1.1 + 1.12) / 2);
+  });
+
+  it('gives a paired row no CPU ratio when a round lacks a CPU reading, and counts rounds of about 2 s', () => {
+    const ratios = roundRatios([
+      { requestsPerSec: 500, referenceRps: 1000, cpuUsPerReq: 120, referenceCpuUs: 100 },
+      { requestsPerSec: 400, referenceRps: 1000 },
+    ]);
+    expect(ratios.rps).toEqual([0.5, 0.4]);
+    expect(ratios.cpu).toBeUndefined();
+    expect([pairedRoundCount(2.5), pairedRoundCount(10), pairedRoundCount(20)]).toEqual([3, 5, 10]);
+    expect([median([3, 1, 2]), median([4, 1, 2, 3]), median([])]).toEqual([2, 2.5, undefined]);
   });
 
   it('leaves skipped rows and runs without a reference without a ratio', () => {
