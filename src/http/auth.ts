@@ -9,7 +9,7 @@ import { type AuthOutcome, invalidCredential } from '../core/auth/authenticate.t
 import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
 import { type HeaderStyle, presentedCredential, secretSha256 } from './credentials.ts';
-import { isCrossSiteWrite, sessionCookieOf } from './session-cookie.ts';
+import { isCrossSiteWrite, sessionCookieCredential } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,9 +44,9 @@ export function resolveActor(
   const presented = presentedCredential(request, options.styles);
   if (presented.kind === 'secret') return core.authenticate(presented.secret, secretSha256(presented));
   if (presented.kind === 'none') {
-    const token = options.cookie ? sessionCookieOf(request) : undefined;
-    if (token === undefined || isCrossSiteWrite(request)) return Promise.resolve('missing');
-    return core.sessions.authenticate(token).then((outcome) => outcome ?? invalidCredential);
+    const cookie = options.cookie ? sessionCookieCredential(request) : undefined;
+    if (cookie === undefined || isCrossSiteWrite(request)) return Promise.resolve('missing');
+    return core.sessions.authenticate(cookie.secret, secretSha256(cookie)).then((outcome) => outcome ?? invalidCredential);
   }
   if (presented.kind === 'malformed') return Promise.resolve('malformed');
   if (!options.basic) return Promise.resolve('invalid');

@@ -18,7 +18,7 @@ import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler } from 'fastify';
 import { sha256Hex } from '../core/ids.ts';
 import { type HeaderStyle, presentedCredential, secretSha256 } from './credentials.ts';
-import { sessionCookieOf } from './session-cookie.ts';
+import { sessionCookieCredential } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,8 +113,8 @@ export function rateLimitKey(
     // The same SHA-256 the key lookup uses, so it is taken once per request.
     if (presented.kind === 'secret') return `c:${secretSha256(presented).slice(0, 32)}`;
     if (presented.kind === 'none') {
-      const cookie = sessionCookieOf(request);
-      if (cookie) return `c:${fingerprint(cookie)}`;
+      const cookie = sessionCookieCredential(request);
+      if (cookie) return `c:${secretSha256(cookie).slice(0, 32)}`;
     }
   }
   return `a:${request.ip}`;

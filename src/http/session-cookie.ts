@@ -23,6 +23,30 @@ export function sessionCookieOf(request: FastifyRequest): string | undefined {
   return value ? value : undefined;
 }
 
+const cookieRead = Symbol('roster.sessionCookieCredential');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** null: read, and absent */
+    [cookieRead]?: { secret: string; sha256?: string } | null;
+  }
+}
+
+/**
+ * The session cookie as a presented secret, read once per request, so its SHA-256 (see
+ * `secretSha256`) is taken once too: the rate limiter names the bucket after it and the session
+ * lookup wants the same hash, as for a header secret.
+ */
+export function sessionCookieCredential(request: FastifyRequest): { secret: string; sha256?: string } | undefined {
+  let read = request[cookieRead];
+  if (read === undefined) {
+    const secret = sessionCookieOf(request);
+    read = secret === undefined ? null : { secret };
+    request[cookieRead] = read;
+  }
+  return read ?? undefined;
+}
+
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**

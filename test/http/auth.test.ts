@@ -70,6 +70,9 @@ describe.each(dialects)('shared auth hook on %s', (dialect) => {
     expect(r.json()).toEqual({ failure: 'missing' });
     const asToken = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Token ${token}` } });
     expect(asToken.json()).toEqual({ id: user.id, kind: 'session' });
+    // Where the cookie is accepted, its hash (taken once, for the rate limiter too) is what the lookup uses.
+    expect(await t.core.sessions.authenticate(token, sha256Hex(token))).toMatchObject({ ok: true, actor: { user: { id: user.id } } });
+    expect(await t.core.sessions.authenticate(token, sha256Hex(`${token}x`))).toBeUndefined();
   });
 
   it('looks a secret up by the SHA-256 it is handed, and each unknown shape is refused as invalid', async () => {

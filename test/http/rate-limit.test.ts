@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryAttemptStore } from '../../src/core/auth/memory-attempts.ts';
+import { sha256Hex } from '../../src/core/ids.ts';
 import type { AttemptCounterStore } from '../../src/core/ports.ts';
 import {
   applyRateLimit,
@@ -17,7 +18,7 @@ import {
   rateLimitKey,
   registerRateLimiting,
 } from '../../src/http/rate-limit.ts';
-import { SESSION_COOKIE } from '../../src/http/session-cookie.ts';
+import { SESSION_COOKIE, sessionCookieCredential } from '../../src/http/session-cookie.ts';
 import { openRedis, redisAttemptStore } from '../../src/storage/redis.ts';
 import { bearer, buildTestApp, type TestApp } from '../helpers/app.ts';
 import { manualClock } from '../helpers/core.ts';
@@ -64,6 +65,16 @@ describe('rate-limit bucket keys', () => {
     expect(keys[0]).toMatch(/^c:[0-9a-f]{32}$/);
     expect(keys[0]).not.toContain(secret);
     expect(rateLimitKey(request({ authorization: 'Bearer other' }))).not.toBe(keys[0]);
+  });
+
+  it('hashes the session cookie once: the bucket is named after the SHA-256 the session lookup is handed', () => {
+    const token = 'rss_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
+    const req = request({}, { [SESSION_COOKIE]: token });
+    expect(rateLimitKey(req)).toBe(`c:${sha256Hex(token).slice(0, 32)}`);
+    const read = sessionCookieCredential(req);
+    expect(read).toEqual({ secret: token, sha256: sha256Hex(token) });
+    expect(sessionCookieCredential(req)).toBe(read);
+    expect(sessionCookieCredential(request({}))).toBeUndefined();
   });
 
   it('counts HTTP Basic by username, so no hash of a password is kept', () => {
