@@ -14,8 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import { cpuSeconds, pinCores, type Started, startProcess, stopAllChildren } from './processes.ts';
+import { cpuUsPerRequest, measuredLoad } from './load.ts';
+import { pinCores, type Started, startProcess, stopAllChildren } from './processes.ts';
 import { median as medianOf } from './report.ts';
 
 const median = (xs: number[]) => medianOf(xs) ?? Number.NaN;
@@ -57,11 +57,9 @@ const scenarios: Record<string, { path: string; headers: Record<string, string> 
 
 /** Server CPU µs per request over one load of `durationS`. */
 async function cpuPerRequest(server: Started, path: string, headers: Record<string, string>, durationS: number): Promise<number> {
-  const before = cpuSeconds(server.pid) ?? 0;
-  const r = await autocannon({ url: server.url + path, connections: 10, duration: durationS, headers });
-  const after = cpuSeconds(server.pid) ?? 0;
-  if (r.non2xx || r.errors) throw new Error(`${r.non2xx} non-2xx and ${r.errors} errors from ${server.url}${path}`);
-  return ((after - before) * 1e6) / r.requests.total;
+  const { load, cpuS } = await measuredLoad(server, { method: 'GET', path, headers }, { durationS, connections: 10, counter: { n: 0 } });
+  if (load.non2xx || load.errors) throw new Error(`${load.non2xx} non-2xx and ${load.errors} errors from ${server.url}${path}`);
+  return cpuUsPerRequest(cpuS, load.requests) ?? Number.NaN;
 }
 
 try {

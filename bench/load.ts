@@ -1,5 +1,6 @@
 /** One HTTP load run with autocannon, and the single probe that decides whether a route is served. */
 import autocannon from 'autocannon';
+import { cpuSeconds } from './processes.ts';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH';
@@ -109,3 +110,19 @@ export async function runLoad(
     non2xx: result.non2xx,
   };
 }
+
+/** A load run with the server's CPU time (user + system, seconds) over it; undefined where /proc cannot tell. */
+export async function measuredLoad(
+  server: { url: string; pid: number },
+  spec: RequestSpec,
+  opts: { durationS: number; connections: number; counter: { n: number } },
+): Promise<{ load: LoadSummary; cpuS: number | undefined }> {
+  const before = cpuSeconds(server.pid);
+  const load = await runLoad(server.url, spec, opts);
+  const after = cpuSeconds(server.pid);
+  return { load, cpuS: before !== undefined && after !== undefined ? after - before : undefined };
+}
+
+/** The server's CPU µs per completed request, or undefined without a reading or a request. */
+export const cpuUsPerRequest = (cpuS: number | undefined, requests: number): number | undefined =>
+  cpuS !== undefined && requests > 0 ? (cpuS * 1e6) / requests : undefined;

@@ -12,9 +12,9 @@ import pg from 'pg';
 import { generateApiKeySecret } from '../src/core/auth/api-keys.service.ts';
 import { type BenchArgs, BenchArgsError, parseBenchArgs, usage } from './args.ts';
 import { type BulkWriter, postgresWriter, sqliteWriter } from './bulk-writer.ts';
-import { type LoadSummary, probe, type RequestSpec, runLoad, skipReason } from './load.ts';
+import { cpuUsPerRequest, type LoadSummary, measuredLoad, probe, runLoad, skipReason } from './load.ts';
 import { prepareOAuth } from './oauth.ts';
-import { cpuSeconds, type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
+import { type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
 import { progressReporter } from './progress.ts';
 import {
   evaluateTargets,
@@ -184,18 +184,7 @@ function argon2Rate(durationS: number, cpu: number | undefined): Promise<{ perSe
   });
 }
 
-/** A measured run with the server's CPU time over it. */
-async function measured(server: Started, spec: RequestSpec, opts: { durationS: number; connections: number; counter: { n: number } }) {
-  const before = cpuSeconds(server.pid);
-  const load = await runLoad(server.url, spec, opts);
-  const after = cpuSeconds(server.pid);
-  return { load, cpuS: before !== undefined && after !== undefined ? after - before : undefined };
-}
-
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value !== undefined ? { [key]: value } : {}) as { [P in K]?: V };
-
-const cpuPerRequest = (cpuS: number | undefined, requests: number) =>
-  cpuS !== undefined && requests > 0 ? { cpuUsPerReq: (cpuS * 1e6) / requests } : {};
 
 const referenceScenario = scenarios.find((s): s is HttpScenario => s.id === 'reference.me') as HttpScenario;
 
@@ -259,8 +248,8 @@ async function runHttp(
     let myCpu = 0;
     let theirCpu = 0;
     for (let i = 0; i < rounds; i++) {
-      const runReference = () => measured(servers.reference, refSpec, { durationS: segment, connections, counter: refCounter });
-      const runMine = () => measured(server, spec, { durationS: segment, connections, counter });
+      const runReference = () => measuredLoad(servers.reference, refSpec, { durationS: segment, connections, counter: refCounter });
+      const runMine = () => measuredLoad(server, spec, { durationS: segment, connections, counter });
       const referenceFirst = i % 2 === 0;
       const first = await (referenceFirst ? runReference() : runMine());
       const second = await (referenceFirst ? runMine() : runReference());
@@ -272,8 +261,8 @@ async function runHttp(
       pairedRounds.push({
         requestsPerSec: m.load.requestsPerSec,
         referenceRps: r.load.requestsPerSec,
-        ...optional('cpuUsPerReq', cpuPerRequest(m.cpuS, m.load.requests).cpuUsPerReq),
-        ...optional('referenceCpuUs', cpuPerRequest(r.cpuS, r.load.requests).cpuUsPerReq),
+        ...optional('cpuUsPerReq', cpuUsPerRequest(m.cpuS, m.load.requests)),
+        ...optional('referenceCpuUs', cpuUsPerRequest(r.cpuS, r.load.requests)),
       });
     }
     const peak = rss.stop();
@@ -281,8 +270,8 @@ async function runHttp(
     const own = mergeSegments(mine);
     const { rps, cpu } = roundRatios(pairedRounds);
     const range = (xs: number[] | undefined) => (xs && xs.length > 0 ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : '–');
-    const refCpu = cpuPerRequest(Number.isNaN(theirCpu) ? undefined : theirCpu, ref.requests).cpuUsPerReq;
-    const ownCpu = cpuPerRequest(Number.isNaN(myCpu) ? undefined : myCpu, own.requests).cpuUsPerReq;
+    const refCpu = cpuUsPerRequest(Number.isNaN(theirCpu) ? undefined : theirCpu, ref.requests);
+    const ownCpu = cpuUsPerRequest(Number.isNaN(myCpu) ? undefined : myCpu, own.requests);
     // The sums too, so a reader sees what the medians replaced.
     const summed =
       ownCpu !== undefined && refCpu
@@ -298,14 +287,14 @@ async function runHttp(
       ...fromLoad(own),
       ...optional('cpuUsPerReq', ownCpu),
       pairedReferenceRps: ref.requestsPerSec,
-      ...(refCpu !== undefined ? { pairedReferenceCpuUs: refCpu } : {}),
+      ...optional('pairedReferenceCpuUs', refCpu),
       pairedRounds,
       ...(peak !== undefined ? { rssMb: peak } : {}),
       note: notes.filter(Boolean).join('; '),
     };
   }
   const [main, bg] = await Promise.all([
-    measured(server, spec, { durationS: args.durationS, connections, counter }),
+    measuredLoad(server, spec, { durationS: args.durationS, connections, counter }),
     background
       ? runLoad(server.url, background, { durationS: args.durationS, connections: background.connections, counter: bgCounter })
       : undefined,
@@ -318,7 +307,7 @@ async function runHttp(
     status: 'ok',
     ...fromLoad(main.load),
     // with background load the server's CPU is shared, so a per-request figure would mislead
-    ...(bg ? {} : cpuPerRequest(main.cpuS, main.load.requests)),
+    ...(bg ? {} : optional('cpuUsPerReq', cpuUsPerRequest(main.cpuS, main.load.requests))),
     ...(peak !== undefined ? { rssMb: peak } : {}),
     note: notes.filter(Boolean).join('; '),
   };
