@@ -20,6 +20,8 @@ export interface BenchArgs {
   pgUrl: string;
   /** pin server and load generator to different cores (when taskset exists) */
   pin: boolean;
+  /** move a local PostgreSQL's processes onto the load generator's core for the run */
+  pinPostgres: boolean;
   /** the checkout whose server is measured (default: this one) */
   serverRoot: string | undefined;
   /** time budget for the whole run; scenarios that would not fit are skipped, not run */
@@ -42,6 +44,10 @@ export const usage = `usage: npm run bench -- [options]
                          or PostgreSQL database name) instead of seeding; implies --keep
   --pg-url URL           PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
   --no-pin               do not pin server and load generator to separate cores
+  --pin-postgres         with --db postgres on this machine: move PostgreSQL's processes onto the
+                         load generator's core for the run (restored after), so the servers' core
+                         runs the servers alone, as with the database on another host; needs the
+                         right to change their affinity (root or the postgres user)
   --server-root DIR      measure the server of another checkout (its migrations, bootstrap and
                          bin/roster.js); the harness and seeder stay this one's
   --max-minutes M        time budget for the whole run (default 20; 2 with --quick): scenarios that
@@ -73,6 +79,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         reuse: { type: 'string' },
         'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
         'no-pin': { type: 'boolean', default: false },
+        'pin-postgres': { type: 'boolean', default: false },
         'server-root': { type: 'string' },
         'max-minutes': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -89,6 +96,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const str = (k: string) => values[k] as string | undefined;
   const pgUrl = str('pg-url') as string;
   if (!/^postgres(ql)?:\/\//.test(pgUrl)) throw new BenchArgsError(`--pg-url must be a postgres:// URL`);
+  if (values['pin-postgres'] === true && db !== 'postgres') throw new BenchArgsError('--pin-postgres needs --db postgres');
+  if (values['pin-postgres'] === true && values['no-pin'] === true)
+    throw new BenchArgsError('--pin-postgres needs pinned cores (drop --no-pin)');
   return {
     db,
     quick,
@@ -104,6 +114,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     reuse: str('reuse'),
     pgUrl,
     pin: values['no-pin'] !== true,
+    pinPostgres: values['pin-postgres'] === true,
     serverRoot: str('server-root'),
     maxMinutes: str('max-minutes') !== undefined ? positiveNumber('max-minutes', str('max-minutes') as string, false) : quick ? 2 : 20,
     help: values.help === true,

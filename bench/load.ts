@@ -1,6 +1,6 @@
 /** One HTTP load run with autocannon, and the single probe that decides whether a route is served. */
 import autocannon from 'autocannon';
-import { cpuSeconds } from './processes.ts';
+import { coreBusyShares, coreTimes, cpuSeconds } from './processes.ts';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH';
@@ -111,16 +111,22 @@ export async function runLoad(
   };
 }
 
-/** A load run with the server's CPU time (user + system, seconds) over it; undefined where /proc cannot tell. */
+/**
+ * A load run with the server's CPU time (user + system, seconds) over it, undefined where /proc
+ * cannot tell, and each core's busy share (empty without /proc): a saturated load generator's
+ * core would cap both servers alike and flatter the ratio, and this is where it shows.
+ */
 export async function measuredLoad(
   server: { url: string; pid: number },
   spec: RequestSpec,
   opts: { durationS: number; connections: number; counter: { n: number } },
-): Promise<{ load: LoadSummary; cpuS: number | undefined }> {
+): Promise<{ load: LoadSummary; cpuS: number | undefined; coreBusy: number[] }> {
   const before = cpuSeconds(server.pid);
+  const coresBefore = coreTimes();
   const load = await runLoad(server.url, spec, opts);
   const after = cpuSeconds(server.pid);
-  return { load, cpuS: before !== undefined && after !== undefined ? after - before : undefined };
+  const coreBusy = coreBusyShares(coresBefore, coreTimes());
+  return { load, cpuS: before !== undefined && after !== undefined ? after - before : undefined, coreBusy };
 }
 
 /** The server's CPU µs per completed request, or undefined without a reading or a request. */

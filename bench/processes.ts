@@ -28,6 +28,98 @@ export function pinCores(wanted: boolean): Pinning {
   return { pinned: true, serverCpu: cpus - 1, loadCpu: 0 };
 }
 
+export interface PostgresPinning {
+  pinned: boolean;
+  /** why not, when not */
+  reason?: string;
+  /** how many PostgreSQL processes were moved */
+  processes?: number;
+  /** puts every PostgreSQL process back on the cores it had (idempotent) */
+  restore(): void;
+}
+
+/** The mask in taskset's `pid 123's current affinity mask: 3`. */
+export function affinityMask(tasksetOutput: string): string | undefined {
+  return /affinity mask:\s*([0-9a-f,]+)\s*$/i.exec(tasksetOutput.trim())?.[1];
+}
+
+const pgrep = (user: string): number[] => {
+  try {
+    return execFileSync('pgrep', ['-u', user], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+};
+
+/**
+ * Moves every process of a local PostgreSQL (the postmaster, so backends forked later too, and
+ * the running ones) onto `cpu`, the load generator's core, for `--pin-postgres`. Unpinned, the
+ * backends float onto the server's core and take turns with the server there: that shows in
+ * req/s (both servers wait for the core) but not in the server's own CPU time, and how much of
+ * it happens changes from run to run. With PostgreSQL beside the load generator the server's core
+ * holds the server alone, as it would with the database on another machine. Needs the right to
+ * change those processes' affinity (root, or the same user).
+ */
+export function pinPostgres(cpu: number): PostgresPinning {
+  const original = new Map<number, string>();
+  const restore = () => {
+    if (original.size === 0) return;
+    // Backends forked while pinned are not in `original`: they get the postmaster's old mask.
+    const fallback = original.values().next().value as string;
+    for (const pid of pgrep('postgres')) {
+      try {
+        execFileSync('taskset', ['-p', original.get(pid) ?? fallback, String(pid)], { stdio: 'ignore' });
+      } catch {
+        // exited meanwhile
+      }
+    }
+    original.clear();
+  };
+  const pids = pgrep('postgres').sort((a, b) => a - b);
+  if (pids.length === 0) return { pinned: false, reason: 'no PostgreSQL process on this machine', restore };
+  try {
+    for (const pid of pids) {
+      const mask = affinityMask(execFileSync('taskset', ['-p', String(pid)], { encoding: 'utf8' }));
+      if (!mask) throw new Error(`no affinity mask for ${pid}`);
+      original.set(pid, mask);
+      execFileSync('taskset', ['-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+    }
+  } catch (err) {
+    restore();
+    return { pinned: false, reason: `cannot move PostgreSQL's processes (${(err as Error).message.split('\n')[0]})`, restore };
+  }
+  return { pinned: true, processes: pids.length, restore };
+}
+
+/** Busy and total time of each core so far, from /proc/stat (empty without /proc). */
+export function coreTimes(procStat?: string): { busy: number; total: number }[] {
+  let text = procStat;
+  try {
+    text ??= readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return [];
+  }
+  const cores: { busy: number; total: number }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    // user nice system idle iowait irq softirq steal …: idle and iowait are the core doing nothing.
+    const f = (m[2] as string).trim().split(/\s+/).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    cores[Number(m[1])] = { busy: total - (f[3] ?? 0) - (f[4] ?? 0), total };
+  }
+  return cores;
+}
+
+/** Each core's busy share between two `coreTimes` readings (0–1). */
+export function coreBusyShares(before: { busy: number; total: number }[], after: { busy: number; total: number }[]): number[] {
+  return after.map((a, i) => {
+    const b = before[i];
+    const total = b ? a.total - b.total : 0;
+    return b && total > 0 ? (a.busy - b.busy) / total : 0;
+  });
+}
+
 export interface Started {
   url: string;
   pid: number;

@@ -46,6 +46,27 @@ export interface PairedRound {
   referenceRps: number;
   cpuUsPerReq?: number;
   referenceCpuUs?: number;
+  /** each core's busy share (0–1) while this row ran, and while the reference ran */
+  coreBusy?: number[];
+  referenceCoreBusy?: number[];
+}
+
+/**
+ * How busy each core was, on average over the rounds, while the row ran and while the
+ * reference ran, e.g. `cores busy: cpu0 81 % cpu1 77 %, reference 84 % 93 %`; empty without readings.
+ */
+export function formatCoreBusy(rounds: readonly PairedRound[]): string {
+  const mean = (pick: (r: PairedRound) => number[] | undefined) => {
+    const readings = rounds.map(pick).filter((c): c is number[] => c !== undefined && c.length > 0);
+    if (readings.length !== rounds.length || readings.length === 0) return undefined;
+    const cores = Math.min(...readings.map((c) => c.length));
+    return Array.from({ length: cores }, (_, i) => readings.reduce((s, c) => s + (c[i] as number), 0) / readings.length);
+  };
+  const own = mean((r) => r.coreBusy);
+  const ref = mean((r) => r.referenceCoreBusy);
+  if (!own || !ref) return '';
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return `cores busy: ${own.map((x, i) => `cpu${i} ${pct(x)}`).join(' ')}, reference ${ref.map(pct).join(' ')}`;
 }
 
 export const median = (xs: readonly number[]): number | undefined => {

@@ -14,10 +14,11 @@ import { type BenchArgs, BenchArgsError, parseBenchArgs, usage } from './args.ts
 import { type BulkWriter, postgresWriter, sqliteWriter } from './bulk-writer.ts';
 import { cpuUsPerRequest, type LoadSummary, measuredLoad, probe, runLoad, skipReason } from './load.ts';
 import { prepareOAuth } from './oauth.ts';
-import { type Pinning, pinCores, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
+import { type Pinning, pinCores, pinPostgres, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
 import { progressReporter } from './progress.ts';
 import {
   evaluateTargets,
+  formatCoreBusy,
   formatTable,
   formatTargets,
   mergeSegments,
@@ -263,6 +264,8 @@ async function runHttp(
         referenceRps: r.load.requestsPerSec,
         ...optional('cpuUsPerReq', cpuUsPerRequest(m.cpuS, m.load.requests)),
         ...optional('referenceCpuUs', cpuUsPerRequest(r.cpuS, r.load.requests)),
+        ...(m.coreBusy.length > 0 ? { coreBusy: m.coreBusy } : {}),
+        ...(r.coreBusy.length > 0 ? { referenceCoreBusy: r.coreBusy } : {}),
       });
     }
     const peak = rss.stop();
@@ -280,6 +283,7 @@ async function runHttp(
     notes.push(
       `paired: ${rounds} rounds of ${segment.toFixed(1)} s with the reference (${Math.round(ref.requestsPerSec)} req/s); ` +
         `ratios are medians of rounds ranging × ref ${range(rps)}, CPU × ref ${range(cpu)}${summed}`,
+      formatCoreBusy(pairedRounds),
     );
     return {
       ...base,
@@ -342,6 +346,16 @@ function machine() {
   };
 }
 
+/** `--pin-postgres`: only with cores pinned and a PostgreSQL on this machine (see pinPostgres). */
+function pinPostgresFor(args: BenchArgs, pinning: Pinning): ReturnType<typeof pinPostgres> | undefined {
+  if (!args.pinPostgres) return undefined;
+  const host = new URL(args.pgUrl).hostname;
+  const none = (reason: string) => ({ pinned: false, reason, restore: () => {} });
+  if (!pinning.pinned || pinning.loadCpu === undefined) return none(`cores not pinned (${pinning.reason})`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return none(`${host} is not this machine`);
+  return pinPostgres(pinning.loadCpu);
+}
+
 async function main(): Promise<number> {
   let args: BenchArgs;
   try {
@@ -368,10 +382,21 @@ async function main(): Promise<number> {
         : `not pinned (${pinning.reason})`),
   );
 
+  const pgPinning = pinPostgresFor(args, pinning);
+  if (pgPinning)
+    log(
+      pgPinning.pinned
+        ? `PostgreSQL's ${pgPinning.processes} processes moved to cpu ${pinning.loadCpu}`
+        : `PostgreSQL not pinned (${pgPinning.reason})`,
+    );
+  // Whatever ends the run, PostgreSQL gets its cores back (restore is idempotent and synchronous).
+  process.once('exit', () => pgPinning?.restore());
+
   const db = await createDatabase(args);
-  const cleanup: (() => Promise<void>)[] = [() => db.drop()];
+  const cleanup: (() => Promise<void>)[] = [() => db.drop(), async () => pgPinning?.restore()];
   const onSignal = () => {
     stopAllChildren();
+    pgPinning?.restore();
     void db.drop().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
@@ -472,6 +497,7 @@ async function main(): Promise<number> {
       machine: host,
       args,
       pinning,
+      ...(pgPinning ? { postgresPinning: { pinned: pgPinning.pinned, processes: pgPinning.processes, reason: pgPinning.reason } } : {}),
       database: args.db,
       seed: { users: f.totalUsers, seconds: f.seconds, bootstrapSeconds: prepared.bootstrapS, largeOrg: f.largeOrg, smallOrg: f.smallOrg },
       servers: {
@@ -492,6 +518,9 @@ async function main(): Promise<number> {
       pinning.pinned
         ? `pinned: server and reference on cpu ${pinning.serverCpu}, load generator on cpu ${pinning.loadCpu} (taskset)`
         : `not pinned: ${pinning.reason}`,
+      ...(pgPinning
+        ? [pgPinning.pinned ? `PostgreSQL pinned to cpu ${pinning.loadCpu} (--pin-postgres)` : `PostgreSQL not pinned: ${pgPinning.reason}`]
+        : []),
       `server: ${entry}, ready in ${roster.startupMs.toFixed(0)} ms, RSS ${idleRss?.toFixed(0) ?? '?'} MB idle, ${peakRssMb?.toFixed(0) ?? '?'} MB peak under load; reference ready in ${reference.startupMs.toFixed(0)} ms`,
       `each scenario: ${args.warmupS} s warm-up, ${args.durationS} s measured, ${args.connections} connections unless noted; × ref = req/s ÷ mean reference req/s`,
     ];

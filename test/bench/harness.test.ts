@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { BenchArgsError, parseBenchArgs } from '../../bench/args.ts';
 import { nthRequest, skipReason } from '../../bench/load.ts';
 import { person } from '../../bench/people.ts';
+import { affinityMask, coreBusyShares, coreTimes } from '../../bench/processes.ts';
 import { renderBar } from '../../bench/progress.ts';
 import {
   evaluateTargets,
+  formatCoreBusy,
   formatTable,
   formatTargets,
   median,
@@ -64,6 +66,13 @@ describe('bench arguments', () => {
     expect(parseBenchArgs(['--server-root', '/srv/roster']).serverRoot).toBe('/srv/roster');
   });
 
+  it('--pin-postgres is opt-in, and only with PostgreSQL and pinned cores', () => {
+    expect(parseBenchArgs(['--db', 'postgres']).pinPostgres).toBe(false);
+    expect(parseBenchArgs(['--db', 'postgres', '--pin-postgres']).pinPostgres).toBe(true);
+    expect(() => parseBenchArgs(['--pin-postgres'])).toThrow(/--db postgres/);
+    expect(() => parseBenchArgs(['--db', 'postgres', '--pin-postgres', '--no-pin'])).toThrow(/--no-pin/);
+  });
+
   it('refuses bad values with a message naming the option', () => {
     expect(() => parseBenchArgs(['--db', 'mysql'])).toThrow(/--db/);
     expect(() => parseBenchArgs(['--users', '0'])).toThrow(/--users/);
@@ -71,6 +80,33 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--duration', 'soon'])).toThrow(/--duration/);
     expect(() => parseBenchArgs(['--pg-url', 'mysql://x'])).toThrow(/--pg-url/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(BenchArgsError);
+  });
+});
+
+describe('cores and affinity', () => {
+  it("reads the mask from taskset's answer", () => {
+    expect(affinityMask("pid 4711's current affinity mask: 3\n")).toBe('3');
+    expect(affinityMask("pid 12's current affinity mask: ff,ffffffff")).toBe('ff,ffffffff');
+    expect(affinityMask('taskset: failed to get pid 1 affinity')).toBeUndefined();
+  });
+
+  it("gives each core's busy share between two /proc/stat readings, idle and iowait counting as not busy", () => {
+    const before = coreTimes('cpu  10 0 10 80 0 0 0 0 0 0\ncpu0 5 0 5 40 0 0 0 0 0 0\ncpu1 5 0 5 40 0 0 0 0 0 0\nintr 1 2\n');
+    // cpu0: 60 more busy (user 40, system 10, softirq 10) of 100; cpu1: 20 busy, 70 idle, 10 iowait
+    const after = coreTimes('cpu  0\ncpu0 45 0 15 80 0 0 10 0 0 0\ncpu1 20 0 10 110 10 0 0 0 0 0\n');
+    const shares = coreBusyShares(before, after);
+    expect(shares[0]).toBeCloseTo(0.6);
+    expect(shares[1]).toBeCloseTo(0.2);
+    expect(coreBusyShares([], after)).toEqual([0, 0]);
+  });
+
+  it("says how busy each core was in a paired row's runs and the reference's, or nothing without every reading", () => {
+    const round = (own: number[], ref: number[]) => ({ requestsPerSec: 1, referenceRps: 1, coreBusy: own, referenceCoreBusy: ref });
+    expect(formatCoreBusy([round([0.8, 0.7], [0.9, 0.9]), round([0.82, 0.84], [0.78, 0.96])])).toBe(
+      'cores busy: cpu0 81 % cpu1 77 %, reference 84 % 93 %',
+    );
+    expect(formatCoreBusy([round([0.8, 0.7], [0.9, 0.9]), { requestsPerSec: 1, referenceRps: 1 }])).toBe('');
+    expect(formatCoreBusy([])).toBe('');
   });
 });
 
