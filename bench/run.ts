@@ -382,18 +382,9 @@ async function main(): Promise<number> {
         : `not pinned (${pinning.reason})`),
   );
 
-  const pgPinning = pinPostgresFor(args, pinning);
-  if (pgPinning)
-    log(
-      pgPinning.pinned
-        ? `PostgreSQL's ${pgPinning.processes} processes moved to cpu ${pinning.loadCpu}`
-        : `PostgreSQL not pinned (${pgPinning.reason})`,
-    );
-  // Whatever ends the run, PostgreSQL gets its cores back (restore is idempotent and synchronous).
-  process.once('exit', () => pgPinning?.restore());
-
   const db = await createDatabase(args);
-  const cleanup: (() => Promise<void>)[] = [() => db.drop(), async () => pgPinning?.restore()];
+  const cleanup: (() => Promise<void>)[] = [() => db.drop()];
+  let pgPinning: ReturnType<typeof pinPostgresFor>;
   const onSignal = () => {
     stopAllChildren();
     pgPinning?.restore();
@@ -419,6 +410,20 @@ async function main(): Promise<number> {
       if (args.keep) writeFileSync(db.fixturesFile, JSON.stringify({ adminKey, prepared }));
     }
     const f: BenchFixtures = prepared.fixtures;
+
+    // After seeding (which wants every core), before the servers connect.
+    pgPinning = pinPostgresFor(args, pinning);
+    if (pgPinning) {
+      const restore = pgPinning.restore;
+      cleanup.unshift(async () => restore());
+      // Whatever ends the run, PostgreSQL gets its cores back (restore is idempotent and synchronous).
+      process.once('exit', restore);
+      log(
+        pgPinning.pinned
+          ? `PostgreSQL's ${pgPinning.processes} processes moved to cpu ${pinning.loadCpu}`
+          : `PostgreSQL not pinned (${pgPinning.reason})`,
+      );
+    }
 
     const roster = await startProcess({
       args: [join(serverRoot, 'bin', 'roster.js'), 'serve'],

@@ -29,11 +29,19 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Reco
 }
 
 /**
- * Sets helmet's global headers on every response with one synchronous hook. Returns the headers,
- * for answers that no hook sees (Fastify's framework errors).
+ * Beyond helmet: every Roster answer carries user, membership or credential data (or says who is
+ * not allowed to see it), and a shared or browser cache must keep none of them (security
+ * checklist K1: `Cache-Control: no-store` on user and token routes). ETags still work: a client
+ * that kept one sends If-None-Match itself. A route that may be cached sets its own.
+ */
+export const apiHeaders: Readonly<Record<string, string>> = { 'cache-control': 'no-store' };
+
+/**
+ * Sets helmet's global headers and `apiHeaders` on every response with one synchronous hook.
+ * Returns the headers, for answers that no hook sees (Fastify's framework errors).
  */
 export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<Record<string, string>> {
-  const headers = await helmetHeaders(options);
+  const headers = { ...(await helmetHeaders(options)), ...apiHeaders };
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

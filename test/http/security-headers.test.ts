@@ -5,13 +5,13 @@
 import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helmetHeaders, registerSecurityHeaders } from '../../src/http/security-headers.ts';
+import { apiHeaders, helmetHeaders, registerSecurityHeaders } from '../../src/http/security-headers.ts';
 import { bearer, buildTestApp, type TestApp } from '../helpers/app.ts';
 
 const options = { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"] } } };
 
 describe('security headers', () => {
-  it('equal the headers @fastify/helmet itself sets globally', async () => {
+  it("equal the headers @fastify/helmet itself sets globally, plus the API's no-store", async () => {
     const plain = Fastify();
     plain.get('/', async () => 'x');
     const withPlugin = Fastify();
@@ -22,7 +22,8 @@ describe('security headers', () => {
     ours.get('/', async () => 'x');
     const [a, b, c] = await Promise.all([plain, withPlugin, ours].map((app) => app.inject({ method: 'GET', url: '/' })));
     const added = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !(k in (a?.headers ?? {}))));
-    expect(added(c?.headers ?? {})).toEqual(added(b?.headers ?? {}));
+    expect(added(c?.headers ?? {})).toEqual({ ...added(b?.headers ?? {}), ...apiHeaders });
+    expect(c?.headers['cache-control']).toBe('no-store');
     expect(await helmetHeaders(options)).toEqual(added(b?.headers ?? {}));
     expect(c?.headers['content-security-policy']).toMatch(/^default-src 'self';.*script-src 'self'/);
     expect(c?.headers['x-content-type-options']).toBe('nosniff');
@@ -45,9 +46,12 @@ describe('security headers', () => {
     });
     afterAll(async () => t?.close());
 
-    it('are on API answers, 401s and 404s alike', async () => {
+    it('are on API answers, 401s and 404s alike, and no answer about a user may be cached', async () => {
       for (const [url, headers, status] of [
         ['/v1/users/me', bearer(t.adminKey), 200],
+        ['/v1/users?limit=1', bearer(t.adminKey), 200],
+        ['/api/v1/users/me/', { 'x-api-key': t.adminKey }, 200],
+        ['/api/users/self', { authorization: `Token ${t.adminKey}` }, 200],
         ['/v1/users/me', {}, 401],
         ['/nowhere', {}, 404],
       ] as const) {
@@ -56,6 +60,7 @@ describe('security headers', () => {
         expect(r.headers['content-security-policy']).toContain("default-src 'self'");
         expect(r.headers['strict-transport-security']).toMatch(/max-age=\d+/);
         expect(r.headers['x-content-type-options']).toBe('nosniff');
+        expect(r.headers['cache-control'], url).toBe('no-store');
       }
     });
   });

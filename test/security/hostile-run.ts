@@ -56,11 +56,12 @@ export const newTally = (): Tally => ({
 
 type Headers = Record<string, string | string[] | number | undefined>;
 
-/** What the K1 header set lacks on one response (helmet's headers, no X-Powered-By, JSON with a charset). */
+/** What the K1 header set lacks on one response (helmet's headers, no-store, no X-Powered-By, JSON with a charset). */
 export function headerFaults(headers: Headers): string[] {
   const faults: string[] = [];
   if (headers['x-content-type-options'] !== 'nosniff') faults.push('x-content-type-options');
   if (headers['referrer-policy'] !== 'no-referrer') faults.push('referrer-policy');
+  if (headers['cache-control'] !== 'no-store') faults.push('cache-control');
   if (!/max-age=(\d{8,}|3153[6-9]\d{3})/.test(String(headers['strict-transport-security'] ?? ''))) faults.push('strict-transport-security');
   if (!headers['content-security-policy']) faults.push('content-security-policy');
   if (headers['x-powered-by'] !== undefined) faults.push('x-powered-by');

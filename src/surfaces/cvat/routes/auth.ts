@@ -63,7 +63,7 @@ export const cvatAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, { 
       // dj-rest-auth with session login: the browser also gets the session and its CSRF cookie.
       setSessionCookie(reply, session.token, session.expiresAt);
       setCsrfCookie(reply, session.token, session.expiresAt);
-      return reply.header('cache-control', 'no-store').send({ key });
+      return reply.send({ key });
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'CREDENTIALS_INVALID' && err.code !== 'PASSWORD_EXPIRED')) throw err;
       throw new CvatValidationError({ non_field_errors: [err.code === 'PASSWORD_EXPIRED' ? 'Password expired' : cvatMessages.badLogin] });

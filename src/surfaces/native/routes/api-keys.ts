@@ -9,7 +9,6 @@ import type { Actor } from '../../../core/auth/actor.ts';
 import { validationError } from '../../../core/errors.ts';
 import type { User } from '../../../core/users/users.types.ts';
 import { actorOf } from '../../../http/auth.ts';
-import { noStore } from '../../../http/no-store.ts';
 import type { SurfaceOptions } from '../../types.ts';
 import { presentCreatedKey, presentKey } from '../present-credentials.ts';
 import { readableUser } from '../readable-user.ts';
@@ -46,8 +45,6 @@ const bodyOptional = async (request: FastifyRequest) => {
 };
 
 export const nativeApiKeyRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, { core }) => {
-  noStore(app);
-
   const own = async (actor: Actor): Promise<User> => actor.user;
   const byId = (id: number) => (actor: Actor) => readableUser(core, actor, id);
 

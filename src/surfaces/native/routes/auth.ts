@@ -6,7 +6,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { validationError } from '../../../core/errors.ts';
 import { actorOf } from '../../../http/auth.ts';
-import { noStore } from '../../../http/no-store.ts';
 import { rateLimitHook } from '../../../http/rate-limit.ts';
 import { clearSessionCookie, setSessionCookie } from '../../../http/session-cookie.ts';
 import type { SurfaceOptions } from '../../types.ts';
@@ -39,7 +38,6 @@ function loginOf(body: LoginBody): string {
 
 export const nativeLoginRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, opts) => {
   const { core, config } = opts;
-  noStore(app);
 
   app.post(
     '/auth/login',
@@ -103,8 +101,6 @@ export const nativeLoginRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = asyn
 };
 
 export const nativeSessionRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, { core }) => {
-  noStore(app);
-
   app.post(
     '/auth/logout',
     { schema: { tags, summary: 'End the session this request came with', response: { ...errors } } },

@@ -11,7 +11,6 @@ import type { OAuthClient } from '../../../core/oauth/types.ts';
 import type { Organization } from '../../../core/tenancy/types.ts';
 import type { User } from '../../../core/users/users.types.ts';
 import { actorOf } from '../../../http/auth.ts';
-import { noStore } from '../../../http/no-store.ts';
 import type { SurfaceOptions } from '../../types.ts';
 import { presentCreatedKey, presentKey } from '../present-credentials.ts';
 import { ApiKeyListResponse, CreateApiKeyBody, CreatedApiKeyResponse } from '../schemas/api-keys.ts';
@@ -78,7 +77,6 @@ const presentCreated = async (core: Core, created: CreatedClient) => ({
 });
 
 export const nativeOAuthRoutes: FastifyPluginAsyncTypebox<SurfaceOptions> = async (app, { core }) => {
-  noStore(app);
   const sa = core.serviceAccounts;
   const tags = ['service-accounts'];
 

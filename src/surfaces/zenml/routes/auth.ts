@@ -27,7 +27,7 @@ export const zenmlAuthRoutes: FastifyPluginAsync<SurfaceOptions> = async (app, {
       const form = validateParams(LoginForm, fields, 'body');
       throwIfInvalid(form);
       const token = await login(core, { ...(form.value as { username?: string; password: string }), ip: req.ip });
-      return reply.header('cache-control', 'no-store').send(token);
+      return reply.send(token);
     },
   );
 };
