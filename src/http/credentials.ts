@@ -11,15 +11,16 @@ import { sha256Hex } from '../core/ids.ts';
 
 export type HeaderStyle = 'x-api-key' | 'bearer' | 'token' | 'basic';
 
+/** A secret a request presented (a header's key or token, the session cookie), hashed at most once. */
+export interface PresentedSecret {
+  secret: string;
+  /** hex SHA-256 of `secret`, once `secretSha256` was asked */
+  sha256?: string;
+}
+
 export type PresentedCredential =
   | { kind: 'none' }
-  | {
-      kind: 'secret';
-      secret: string;
-      style: HeaderStyle;
-      /** hex SHA-256 of `secret`, once `secretSha256` was asked */
-      sha256?: string;
-    }
+  | (PresentedSecret & { kind: 'secret'; style: HeaderStyle })
   | { kind: 'basic'; username: string; password: string }
   /** a header of an accepted style is there but unusable (e.g. `Bearer` with two words) */
   | { kind: 'malformed'; style: HeaderStyle };
@@ -30,7 +31,7 @@ function headerValue(req: FastifyRequest, name: string): string | undefined {
 }
 
 /** The SHA-256 of a presented secret, computed at most once per request. */
-export function secretSha256(presented: { secret: string; sha256?: string }): string {
+export function secretSha256(presented: PresentedSecret): string {
   presented.sha256 ??= sha256Hex(presented.secret);
   return presented.sha256;
 }

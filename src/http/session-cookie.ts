@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PresentedSecret } from './credentials.ts';
 
 export const SESSION_COOKIE = '__Host-roster_session';
 
@@ -28,7 +29,7 @@ const cookieRead = Symbol('roster.sessionCookieCredential');
 declare module 'fastify' {
   interface FastifyRequest {
     /** null: read, and absent */
-    [cookieRead]?: { secret: string; sha256?: string } | null;
+    [cookieRead]?: PresentedSecret | null;
   }
 }
 
@@ -37,7 +38,7 @@ declare module 'fastify' {
  * `secretSha256`) is taken once too: the rate limiter names the bucket after it and the session
  * lookup wants the same hash, as for a header secret.
  */
-export function sessionCookieCredential(request: FastifyRequest): { secret: string; sha256?: string } | undefined {
+export function sessionCookieCredential(request: FastifyRequest): PresentedSecret | undefined {
   let read = request[cookieRead];
   if (read === undefined) {
     const secret = sessionCookieOf(request);
