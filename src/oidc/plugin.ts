@@ -55,7 +55,6 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
       exceeded: (_req, reply) =>
         reply
           .code(429)
-          .header('cache-control', 'no-store')
           .send({ error: 'temporarily_unavailable', error_description: 'Too many requests; try again after Retry-After seconds' }),
     });
     mount.removeAllContentTypeParsers();
@@ -93,8 +92,7 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
     return timingSafeEqual(Buffer.from(cookie), Buffer.from(field));
   }
 
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
   async function details(request: FastifyRequest, reply: FastifyReply): Promise<InteractionDetails | undefined> {
     try {
@@ -111,7 +109,7 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
 
   async function finish(request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>) {
     const to = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
-    return reply.code(303).header('cache-control', 'no-store').redirect(to, 303);
+    return reply.code(303).redirect(to, 303);
   }
 
   const expired = (reply: FastifyReply) => html(reply, 400, renderLoginPageExpired());

@@ -8,7 +8,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../helpers/app.ts';
 import { dialects } from '../helpers/dialects.ts';
-import { appClient, authorize, insecure, type OidcTestApp, serviceAccountClient, startOidcApp } from './helpers.ts';
+import { appClient, authorize, Browser, insecure, type OidcTestApp, serviceAccountClient, startOidcApp } from './helpers.ts';
 
 /** openid-client reports a 401 as a WWW-Authenticate challenge, other refusals as `error`. */
 const isOAuthError = (code: string) => (err: unknown) => {
@@ -143,7 +143,10 @@ describe.each(dialects)('OpenID provider over HTTP (%s)', (dialect) => {
       username = user.username;
     });
 
-    async function codeFlow(client: { client_id: string; client_secret: string | null }, opts: { pkce?: boolean; redirect?: string } = {}) {
+    async function codeFlow(
+      client: { client_id: string; client_secret: string | null },
+      opts: { pkce?: boolean; redirect?: string; browser?: Browser } = {},
+    ) {
       const config = await oidc.discovery(
         t.issuer,
         client.client_id,
@@ -163,14 +166,19 @@ describe.each(dialects)('OpenID provider over HTTP (%s)', (dialect) => {
         params.code_challenge_method = 'S256';
       }
       const url = oidc.buildAuthorizationUrl(config, params);
-      const { location, last } = await authorize(t, url, { username, password: PASSWORD });
+      const { location, last } = await authorize(t, url, { username, password: PASSWORD }, opts.browser);
       return { config, verifier, state, location, last };
     }
 
     it('logs in through the HTML forms, exchanges the code, refreshes with rotation, revokes', async () => {
       const client = await appClient(t);
-      const { config, verifier, state, location } = await codeFlow(client);
+      const browser = new Browser();
+      const { config, verifier, state, location } = await codeFlow(client, { browser });
       expect(location).toMatch(/^http:\/\/127\.0\.0\.1:9\/cb\?code=/);
+      // The login and consent pages and their redirects are never cached (checklist K1).
+      const pages = browser.visited.filter((v) => v.url.includes('/oidc/interaction/'));
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(pages.filter((v) => v.cacheControl !== 'no-store')).toEqual([]);
       const tokens = await oidc.authorizationCodeGrant(config, new URL(location as string), {
         pkceCodeVerifier: verifier,
         expectedState: state,

@@ -68,6 +68,8 @@ export async function appClient(t: OidcTestApp, body: Record<string, unknown> = 
 /** A cookie jar over fetch that never follows redirects. */
 export class Browser {
   private jar = new Map<string, string>();
+  /** every answer this browser got, in order, with the header that says whether it may be cached */
+  readonly visited: { url: string; status: number; cacheControl: string | null }[] = [];
   async get(url: string): Promise<Response> {
     return this.send(url, { method: 'GET' });
   }
@@ -81,6 +83,7 @@ export class Browser {
   private async send(url: string, init: RequestInit): Promise<Response> {
     const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), ...(cookie ? { cookie } : {}) } });
+    this.visited.push({ url, status: res.status, cacheControl: res.headers.get('cache-control') });
     for (const c of res.headers.getSetCookie()) {
       const [pair = ''] = c.split(';');
       const i = pair.indexOf('=');
