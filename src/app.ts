@@ -16,7 +16,7 @@ import { toProblem } from './http/errors.ts';
 import { registerRequestLimits } from './http/limits.ts';
 import { registerRateLimiting } from './http/rate-limit.ts';
 import { lazyRequestLogger } from './http/request-logger.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerSecurityHeaders, type SecurityHeaders, useDocumentHeaders } from './http/security-headers.ts';
 import { buildSerializer } from './http/serializer.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerOidc } from './oidc/plugin.ts';
@@ -49,7 +49,7 @@ export const redactedPaths = [
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, core } = deps;
   // Filled once the app exists: answers given outside any hook use them.
-  let securityHeaders: Record<string, string> = {};
+  let securityHeaders: SecurityHeaders = { api: {}, document: {} };
   let log: FastifyBaseLogger | undefined;
   const app = Fastify({
     logger: deps.logger ?? { level: config.LOG_LEVEL, redact: { paths: redactedPaths, censor: '[redacted]' } },
@@ -75,12 +75,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const message = status === 414 ? 'A path segment is too long' : 'The URL is not valid';
       return (reply as FastifyReply)
-        .headers(securityHeaders)
+        .headers(securityHeaders.api)
         .code(status)
         .send({ error: status === 414 ? 'URI Too Long' : 'Bad Request', message, statusCode: status });
     },
     clientErrorHandler: clientErrorHandler(
-      () => securityHeaders,
+      () => securityHeaders.api,
       () => log,
     ),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -124,7 +124,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // The API docs are a page a browser renders: helmet's whole set (swagger-ui sets its own CSP).
+  await app.register(async (docs) => {
+    useDocumentHeaders(docs, securityHeaders);
+    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -139,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const publicUrl = publicBaseUrl(config);
-  await registerOidc(app, { core, config, publicUrl });
+  await registerOidc(app, { core, config, publicUrl, securityHeaders });
   for (const surface of surfaces) {
     await app.register(surface.plugin, { core, config, publicUrl, ...prefixOf(surface.name) });
   }

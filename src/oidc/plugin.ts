@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import { isAppError } from '../core/errors.ts';
 import type { Core } from '../core/index.ts';
 import { applyRateLimit, rateLimitHeaders } from '../http/rate-limit.ts';
+import { type SecurityHeaders, useDocumentHeaders } from '../http/security-headers.ts';
 import { renderConsentPage, renderLoginPage } from './pages.ts';
 import { createProvider } from './provider.ts';
 
@@ -23,7 +24,10 @@ interface FormBody {
   password?: unknown;
 }
 
-export async function registerOidc(app: FastifyInstance, opts: { core: Core; config: Config; publicUrl: string }): Promise<void> {
+export async function registerOidc(
+  app: FastifyInstance,
+  opts: { core: Core; config: Config; publicUrl: string; securityHeaders: SecurityHeaders },
+): Promise<void> {
   const { core, config } = opts;
   const { provider, issuer } = await createProvider(core, config, opts.publicUrl);
   const handle = provider.callback();
@@ -32,8 +36,12 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
   /**
    * Hands the request to the provider as if mounted at `/oidc`. The host and scheme it writes
    * into URLs come from the issuer, never from the client's Host or X-Forwarded-* headers.
+   * A hijacked reply writes none of the headers the hooks gave it (security headers, request id,
+   * rate limits): they go on the raw response first, where the provider expects a CSP to be
+   * (it adds the hash of its form_post page's inline script to `script-src`).
    */
   function forward(request: FastifyRequest, reply: FastifyReply, path: string): void {
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     reply.hijack();
     const raw = request.raw as IncomingMessage & { originalUrl?: string };
     raw.originalUrl = `/oidc${path}`;
@@ -45,6 +53,8 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
   }
 
   await app.register(async (mount) => {
+    // The provider answers with pages too (form_post, logout, errors), so its scope gets the document set.
+    useDocumentHeaders(mount, opts.securityHeaders);
     // The provider's endpoints (token, introspection, revocation, …) are limited like any API: per
     // client (HTTP Basic client id, or a bearer token), else per address; its 429 in OAuth's format.
     applyRateLimit(mount, {
@@ -115,6 +125,7 @@ export async function registerOidc(app: FastifyInstance, opts: { core: Core; con
   const expired = (reply: FastifyReply) => html(reply, 400, renderLoginPageExpired());
 
   await app.register(async (pages) => {
+    useDocumentHeaders(pages, opts.securityHeaders);
     pages.get<{ Params: { uid: string } }>('/oidc/interaction/:uid', { schema: { hide: true } }, async (req, reply) => {
       const d = await details(req, reply);
       if (!d || d.uid !== req.params.uid) return expired(reply);
