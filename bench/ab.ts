@@ -9,13 +9,14 @@
  * the temp directory names the keys); run it from the directory that seeded it, as `--reuse`
  * wants (its ./data holds the secret the database's OpenID keys are sealed with), with each
  * checkout built (`npm run build`). Scenarios: SCENARIOS=native,plane,zenml (the default);
- * PG_URL names another PostgreSQL server, as `--pg-url` does for the bench.
+ * PG_URL names another PostgreSQL server, as `--pg-url` does for the bench; PIN_POSTGRES=1 moves
+ * a local PostgreSQL's processes onto the load generator's core for the run, as `--pin-postgres` does.
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuUsPerRequest, measuredLoad } from './load.ts';
-import { pinCores, type Started, startProcess, stopAllChildren } from './processes.ts';
+import { pinCores, pinLocalPostgres, type Started, startProcess, stopAllChildren } from './processes.ts';
 import { median as medianOf } from './report.ts';
 
 const median = (xs: number[]) => medianOf(xs) ?? Number.NaN;
@@ -38,6 +39,21 @@ const fixtures = JSON.parse(readFileSync(join(tmpdir(), `${dbName}.fixtures.json
 const userKey = fixtures.prepared.fixtures.keys[0]?.secret ?? '';
 const pinning = pinCores(true);
 const cpu = pinning.serverCpu !== undefined ? { cpu: pinning.serverCpu } : {};
+const pgPinning = process.env.PIN_POSTGRES === '1' ? pinLocalPostgres(server.toString(), pinning) : undefined;
+if (pgPinning) {
+  // Whatever ends the run, PostgreSQL gets its cores back (restore is idempotent and synchronous).
+  process.once('exit', pgPinning.restore);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      stopAllChildren();
+      process.exit(130);
+    });
+  console.log(
+    pgPinning.pinned
+      ? `PostgreSQL's ${pgPinning.processes} processes moved to cpu ${pinning.loadCpu}`
+      : `PostgreSQL not pinned: ${pgPinning.reason}`,
+  );
+}
 const rosterEnv = {
   DATABASE_URL: url,
   LOG_LEVEL: 'warn',
@@ -99,4 +115,5 @@ try {
   }
 } finally {
   stopAllChildren();
+  pgPinning?.restore();
 }

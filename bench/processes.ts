@@ -91,6 +91,15 @@ export function pinPostgres(cpu: number): PostgresPinning {
   return { pinned: true, processes: pids.length, restore };
 }
 
+/** `pinPostgres` onto the load generator's core, when cores are pinned and `pgUrl` is this machine's PostgreSQL. */
+export function pinLocalPostgres(pgUrl: string, pinning: Pinning): PostgresPinning {
+  const none = (reason: string) => ({ pinned: false, reason, restore: () => {} });
+  const host = new URL(pgUrl).hostname;
+  if (!pinning.pinned || pinning.loadCpu === undefined) return none(`cores not pinned (${pinning.reason})`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return none(`${host} is not this machine`);
+  return pinPostgres(pinning.loadCpu);
+}
+
 /** Busy and total time of each core so far, from /proc/stat (empty without /proc). */
 export function coreTimes(procStat?: string): { busy: number; total: number }[] {
   let text = procStat;

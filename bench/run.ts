@@ -14,7 +14,17 @@ import { type BenchArgs, BenchArgsError, parseBenchArgs, usage } from './args.ts
 import { type BulkWriter, postgresWriter, sqliteWriter } from './bulk-writer.ts';
 import { cpuUsPerRequest, type LoadSummary, measuredLoad, probe, runLoad, skipReason } from './load.ts';
 import { prepareOAuth } from './oauth.ts';
-import { type Pinning, pinCores, pinPostgres, rssMb, type Started, sampleRss, startProcess, stopAllChildren } from './processes.ts';
+import {
+  type Pinning,
+  type PostgresPinning,
+  pinCores,
+  pinLocalPostgres,
+  rssMb,
+  type Started,
+  sampleRss,
+  startProcess,
+  stopAllChildren,
+} from './processes.ts';
 import { progressReporter } from './progress.ts';
 import {
   evaluateTargets,
@@ -346,16 +356,6 @@ function machine() {
   };
 }
 
-/** `--pin-postgres`: only with cores pinned and a PostgreSQL on this machine (see pinPostgres). */
-function pinPostgresFor(args: BenchArgs, pinning: Pinning): ReturnType<typeof pinPostgres> | undefined {
-  if (!args.pinPostgres) return undefined;
-  const host = new URL(args.pgUrl).hostname;
-  const none = (reason: string) => ({ pinned: false, reason, restore: () => {} });
-  if (!pinning.pinned || pinning.loadCpu === undefined) return none(`cores not pinned (${pinning.reason})`);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return none(`${host} is not this machine`);
-  return pinPostgres(pinning.loadCpu);
-}
-
 async function main(): Promise<number> {
   let args: BenchArgs;
   try {
@@ -384,7 +384,7 @@ async function main(): Promise<number> {
 
   const db = await createDatabase(args);
   const cleanup: (() => Promise<void>)[] = [() => db.drop()];
-  let pgPinning: ReturnType<typeof pinPostgresFor>;
+  let pgPinning: PostgresPinning | undefined;
   const onSignal = () => {
     stopAllChildren();
     pgPinning?.restore();
@@ -412,7 +412,7 @@ async function main(): Promise<number> {
     const f: BenchFixtures = prepared.fixtures;
 
     // After seeding (which wants every core), before the servers connect.
-    pgPinning = pinPostgresFor(args, pinning);
+    pgPinning = args.pinPostgres ? pinLocalPostgres(args.pgUrl, pinning) : undefined;
     if (pgPinning) {
       const restore = pgPinning.restore;
       cleanup.unshift(async () => restore());
